@@ -1,0 +1,51 @@
+# The two commands the README promises, and the steps they stand on.
+#   make serve   set up, build the site and serve it at http://127.0.0.1:8000/
+#   make test    set up, then run every check and test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup system check paths compile snapshots test lint serve clean
+
+setup: $(STAMP) system
+
+# Python packages, pinned in requirements.lock (the full resolved set).
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+# Debian packages the browser tests need: Chromium and CJK fonts.
+system:
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { \
+	  echo "installing chromium and fonts-noto-cjk with apt-get"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends chromium fonts-noto-cjk fontconfig >/dev/null; }
+
+check: $(STAMP)
+	$(BIN)/tebiki check
+
+paths: $(STAMP)
+	$(BIN)/tebiki paths all --lang ja
+	$(BIN)/tebiki paths all --lang en
+
+compile: $(STAMP)
+	$(BIN)/tebiki compile --out build/compiled
+
+# Rewrite the golden path listings; review the change with `git diff site_tests/snapshots`.
+snapshots: $(STAMP)
+	$(BIN)/python scripts/update_snapshots.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check src site_tests scripts
+
+test: setup lint
+	$(BIN)/tebiki check
+	$(BIN)/pytest -q
+
+serve: $(STAMP) check paths
+
+clean:
+	rm -rf build site

@@ -1,0 +1,40 @@
+"""Shared fixtures: the repository's content, a small fixture tree, the CLI."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tebiki.content import Bundle, load_bundle
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "decision_trees"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def bundle() -> Bundle:
+    """The repository's own content, compiled (fails the test if it has errors)."""
+    return load_bundle(CONTENT)
+
+
+@pytest.fixture(scope="session")
+def mini() -> Bundle:
+    return load_bundle(FIXTURES / "mini")
+
+
+@pytest.fixture
+def mini_copy(tmp_path: Path) -> Path:
+    """A writable copy of the small fixture content."""
+    dest = tmp_path / "decision_trees"
+    shutil.copytree(FIXTURES / "mini", dest)
+    return dest
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tebiki", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)

@@ -1,0 +1,149 @@
+"""The engine, tested the way the tree is shaped: answers set by question id."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+from tebiki import engine
+
+
+@pytest.fixture(scope="module")
+def tree(mini):
+    return mini.trees["mini"]
+
+
+def step(tree, now=None, **answers):
+    return engine.next_step(tree, {k.replace("_", "-"): v for k, v in answers.items()}, now)
+
+
+class TestStart:
+    def test_no_answers_asks_the_first_question(self, tree):
+        result = step(tree)
+        assert result["type"] == "question"
+        assert result["id"] == "which"
+        assert [o["id"] for o in result["options"]] == ["easy", "hard"]
+        assert result["text"] == {"ja": "どれ？", "en": "Which one?"}
+
+    def test_unknown_option_is_not_taken(self, tree):
+        result = step(tree, which="medium")
+        assert result["id"] == "which"
+        assert result["unused"] == ["which"]
+
+
+class TestPhone:
+    def test_easy_with_a_phone_goes_to_the_store(self, tree):
+        result = step(tree, which="easy", phone="has-phone")
+        assert (result["type"], result["id"]) == ("outcome", "store")
+        assert [p["id"] for p in result["places"]] == ["kiosk"]
+
+    def test_hard_with_a_phone_is_routed_to_the_counter(self, tree):
+        result = step(tree, which="hard", phone="has-phone")
+        assert result["id"] == "counter"
+
+    def test_no_phone_asks_who_goes(self, tree):
+        assert step(tree, which="easy", phone="no-phone")["id"] == "who"
+
+
+class TestWho:
+    def test_representative_must_bring_proof_of_authority(self, tree):
+        result = step(tree, which="hard", phone="no-phone", who="rep")
+        docs = [b["doc"]["id"] for b in result["bring"] if b["kind"] == "doc"]
+        assert docs == ["card", "authority"]
+
+    def test_holder_brings_no_proof_of_authority(self, tree):
+        result = step(tree, which="hard", phone="no-phone", who="holder")
+        docs = [b["doc"]["id"] for b in result["bring"] if b["kind"] == "doc"]
+        assert docs == ["card"]
+
+    def test_one_photo_id_or_two_without(self, tree):
+        result = step(tree, which="hard", phone="no-phone", who="holder")
+        (choice,) = [b for b in result["bring"] if b["kind"] == "one_of"]
+        assert [[d["id"] for d in s] for s in choice["sets"]] == [
+            ["photo-id"], ["no-photo-id", "no-photo-id"]]
+
+
+class TestChangingAnEarlierAnswer:
+    def test_later_answers_that_still_apply_are_kept(self, tree):
+        answers = {"which": "easy", "phone": "no-phone", "who": "rep"}
+        assert engine.next_step(tree, answers)["id"] == "counter"
+        answers["which"] = "hard"
+        result = engine.next_step(tree, answers)
+        assert result["id"] == "counter"
+        assert [a["option"] for a in result["answers"]] == ["hard", "no-phone", "rep"]
+
+    def test_answers_off_the_new_path_are_reported_unused(self, tree):
+        result = engine.next_step(tree, {"which": "easy", "phone": "has-phone", "who": "rep"})
+        assert result["id"] == "store"
+        assert result["unused"] == ["who"]
+
+
+class TestTime:
+    def test_dated_step_hidden_before_its_date(self, tree):
+        before = step(tree, "2026-11-28T10:00", which="easy", phone="has-phone")
+        after = step(tree, "2030-01-01T10:00", which="easy", phone="has-phone")
+        assert [s["text"]["en"] for s in before["steps"]] == ["Go"]
+        assert [s["text"]["en"] for s in after["steps"]] == ["Go", "A new step"]
+
+    def test_without_now_dated_items_stay_with_their_dates(self, tree):
+        result = step(tree, which="easy", phone="has-phone")
+        assert result["steps"][1]["valid_from"] == "2030-01-01"
+
+    def test_kiosk_closed_late_at_night_opens_at_0630(self, tree):
+        result = step(tree, "2026-11-28T23:30", which="easy", phone="has-phone")
+        status = result["places"][0]["status"]
+        assert status == {"open_now": False, "always": False, "closes_at": None,
+                          "opens_at": "2026-11-29T06:30"}
+
+    def test_kiosk_open_in_the_day(self, tree):
+        status = step(tree, "2026-11-28T12:00", which="easy", phone="has-phone")[
+            "places"][0]["status"]
+        assert status["open_now"] and status["closes_at"] == "23:00"
+
+    def test_hotline_is_always_open(self, tree):
+        result = step(tree, "2026-12-31T03:00", which="easy", phone="has-phone")
+        status = result["contacts"][0]["status"]
+        assert status["open_now"] and status["always"]
+
+    def test_counter_closed_over_new_year_opens_on_first_weekday(self, tree):
+        # 2026-12-30 is a Wednesday; closed 12-29 to 01-03; 2027-01-04 is a Monday.
+        result = step(tree, "2026-12-30T10:00", which="hard", phone="no-phone", who="holder")
+        status = result["places"][0]["status"]
+        assert status["open_now"] is False
+        assert status["opens_at"] == "2027-01-04T08:30"
+
+    def test_counter_on_saturday_opens_monday(self, tree):
+        result = step(tree, "2026-11-28T10:00", which="hard", phone="no-phone", who="holder")
+        assert result["places"][0]["status"]["opens_at"] == "2026-11-30T08:30"
+
+
+class TestPaths:
+    def test_every_path_ends_in_an_outcome(self, tree):
+        paths = list(engine.iter_paths(tree))
+        assert len(paths) == 6
+        assert {p["end"] for p in paths} == {"outcome"}
+
+    def test_paths_come_in_option_order(self, tree):
+        firsts = [p["answers"][0][1] for p in engine.iter_paths(tree)]
+        assert firsts == sorted(firsts)  # all 'easy' paths before 'hard' ones
+
+
+def test_same_input_same_output(tree):
+    answers = {"which": "hard", "phone": "no-phone", "who": "rep"}
+    assert engine.next_step(tree, answers) == engine.next_step(tree, dict(answers))
+
+
+def test_engine_imports_the_standard_library_only():
+    source = Path(engine.__file__).read_text(encoding="utf-8")
+    modules = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, "the engine must not import project modules"
+            modules.add(node.module.split(".")[0])
+    outside = {m for m in modules if m not in sys.stdlib_module_names}
+    assert not outside, f"engine imports {outside}"

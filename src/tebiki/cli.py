@@ -1,0 +1,211 @@
+"""The `tebiki` command: check, paths, answer, compile.
+
+Exit status: 0 when clean, 1 when the content has errors, 2 for usage errors.
+Bad input never ends in a traceback: every problem is `file:line: message`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import engine
+from .compile import dumps, write_bundle
+from .content import DEFAULT_ROOT, Bundle, compile_content, load_content
+from .render_text import TextRenderer
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tebiki", description=__doc__.splitlines()[0])
+    parser.add_argument("--content", type=Path, default=DEFAULT_ROOT,
+                        help="folder with the trees and records (default: decision_trees)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("check", help="validate every tree and record; list every problem")
+
+    paths = sub.add_parser("paths", help="every path from the start to an outcome")
+    paths.add_argument("tree", help="tree id, or 'all'")
+    paths.add_argument("--lang", choices=("ja", "en"), required=True)
+    paths.add_argument("--json", action="store_true", help="print JSON")
+
+    answer = sub.add_parser("answer", help="the next question or the outcome for some answers")
+    answer.add_argument("tree")
+    answer.add_argument("answers", nargs="*", metavar="QUESTION=OPTION")
+    answer.add_argument("--lang", choices=("ja", "en"), required=True)
+    answer.add_argument("--now", help="local time, like 2026-11-28T09:30 (for opening hours)")
+    answer.add_argument("--json", action="store_true", help="print the engine's JSON")
+
+    comp = sub.add_parser("compile", help="write the JSON bundle for the site and the browser")
+    comp.add_argument("--out", type=Path, default=Path("build/compiled"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    # `answer TREE --lang en Q=O` puts the answers after an option: take them too.
+    if args.command == "answer" and all("=" in e and not e.startswith("-") for e in extra):
+        args.answers += extra
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    try:
+        return _run(args)
+    except UsageError as exc:
+        print(f"tebiki: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # e.g. `tebiki paths ... | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _load(args: argparse.Namespace) -> Bundle | None:
+    content = load_content(args.content)
+    for problem in content.problems:
+        print(problem.format(), file=sys.stderr)
+    if content.errors:
+        print(f"{len(content.errors)} error(s): fix them, then run tebiki check again",
+              file=sys.stderr)
+        return None
+    return compile_content(content)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "check":
+        content = load_content(args.content)
+        for problem in content.problems:
+            print(problem.format(), file=sys.stderr)
+        paths = sum(r.paths for r in content.reports.values())
+        errors = len(content.errors)
+        warnings = len(content.problems) - errors
+        print(f"{len(content.trees)} trees, {paths} paths checked: "
+              f"{errors} error(s), {warnings} warning(s)")
+        return EXIT_CONTENT if errors else EXIT_OK
+    bundle = _load(args)
+    if bundle is None:
+        return EXIT_CONTENT
+    if args.command == "paths":
+        return _paths(bundle, args)
+    if args.command == "answer":
+        return _answer(bundle, args)
+    if args.command == "compile":
+        _compile(bundle, args.out)
+        print(f"wrote {len(bundle.trees)} trees to {args.out}")
+        return EXIT_OK
+    raise UsageError(f"unknown command {args.command}")  # pragma: no cover
+
+
+def _tree(bundle: Bundle, tree_id: str) -> dict:
+    if tree_id not in bundle.trees:
+        raise UsageError(f"no tree '{tree_id}'; the trees are: {', '.join(sorted(bundle.trees))}")
+    return bundle.trees[tree_id]
+
+
+def path_listing(bundle: Bundle, tree_id: str, lang: str) -> dict:
+    """Every path of a tree with its texts in one language (the `paths --json` data)."""
+    tree = _tree(bundle, tree_id)
+    text = TextRenderer(bundle.labels, lang)
+    paths = []
+    for path in engine.iter_paths(tree):
+        answers = dict(path["answers"])
+        view = engine.next_step(tree, answers)
+        paths.append({
+            "answers": [{"question": a["question"], "question_text": text.t(a["text"]),
+                         "option": a["option"], "option_label": text.t(a["label"])}
+                        for a in view["answers"]],
+            "outcome": {"id": view["id"], "title": text.t(view["title"]),
+                        "text": "\n".join(text.outcome(view))},
+        })
+    return {"tree": tree_id, "lang": lang, "title": text.t(tree["title"]), "paths": paths}
+
+
+def format_paths(listing: dict) -> str:
+    lines = [f"# {listing['tree']}: {listing['title']} ({len(listing['paths'])} paths)"]
+    for n, path in enumerate(listing["paths"], 1):
+        lines.append("")
+        lines.append(f"## {n}. {' > '.join(a['option'] for a in path['answers'])} "
+                     f"=> {path['outcome']['id']}")
+        for a in path["answers"]:
+            lines.append(f"{a['question']}: {a['question_text']}")
+            lines.append(f"  -> {a['option']}: {a['option_label']}")
+        lines.append(f"=> {path['outcome']['id']}")
+        lines.extend("   " + line if line else "" for line in path["outcome"]["text"].split("\n"))
+    return "\n".join(lines) + "\n"
+
+
+def _paths(bundle: Bundle, args: argparse.Namespace) -> int:
+    ids = sorted(bundle.trees) if args.tree == "all" else [args.tree]
+    listings = [path_listing(bundle, tid, args.lang) for tid in ids]
+    if args.json:
+        data = listings if args.tree == "all" else listings[0]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write("\n".join(format_paths(listing) for listing in listings))
+    return EXIT_OK
+
+
+def _answer(bundle: Bundle, args: argparse.Namespace) -> int:
+    tree = _tree(bundle, args.tree)
+    answers: dict[str, str] = {}
+    for item in args.answers:
+        qid, sep, oid = item.partition("=")
+        if not sep or not qid or not oid:
+            raise UsageError(f"'{item}' is not QUESTION=OPTION")
+        if qid not in tree["questions"]:
+            raise UsageError(f"tree '{args.tree}' has no question '{qid}'; its questions: "
+                             f"{', '.join(tree['questions'])}")
+        options = [o["id"] for o in tree["questions"][qid]["options"]]
+        if oid not in options:
+            raise UsageError(f"question '{qid}' has no option '{oid}'; its options: "
+                             f"{', '.join(options)}")
+        answers[qid] = oid
+    try:
+        result = engine.next_step(tree, answers, args.now)
+    except ValueError as exc:
+        raise UsageError(f"--now: {exc}; write it like 2026-11-28T09:30") from exc
+    if args.json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    text = TextRenderer(bundle.labels, args.lang)
+    if result["unused"]:
+        print(f"(not used on this path: {', '.join(result['unused'])})", file=sys.stderr)
+    if result["type"] == "question":
+        print(f"{result['id']}: {text.t(result['text'])}")
+        for option in result["options"]:
+            print(f"  {result['id']}={option['id']}  {text.t(option['label'])}")
+    else:
+        print(f"=> {result['id']}")
+        print("\n".join(text.outcome(result)))
+    return EXIT_OK
+
+
+def _compile(bundle: Bundle, out: Path) -> None:
+    """Write the bundle next to `out`, then swap it in: a failure leaves `out` as it was."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".compile-", dir=out.parent))
+    try:
+        write_bundle(bundle.trees, bundle.records, bundle.labels, staging)
+        if out.exists():
+            old = out.with_name(out.name + ".old")
+            shutil.rmtree(old, ignore_errors=True)
+            out.rename(old)
+            staging.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            staging.rename(out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+__all__ = ["dumps", "format_paths", "main", "path_listing"]

@@ -1,0 +1,81 @@
+"""Turn checked model data into the canonical JSON the engine and renderers read.
+
+Each compiled tree carries the records its outcomes name, so a browser needs
+one file per tree. Output is canonical (sorted keys, fixed separators) so two
+builds of the same content are byte-identical.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from . import engine
+
+_INTERNAL = {"_key", "index", "broken"}
+
+
+def _clean(value: Any) -> Any:
+    """Drop bookkeeping fields and empty optional values."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items() if k not in _INTERNAL and v is not None}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def compile_records(records: dict[str, dict[str, dict]]) -> dict[str, dict[str, dict]]:
+    return {kind: {rid: _clean(rec) for rid, rec in sorted(recs.items())}
+            for kind, recs in records.items()}
+
+
+def compile_tree(model: dict, records: dict[str, dict[str, dict]],
+                 tree_titles: dict[str, dict]) -> dict[str, Any]:
+    tree = _clean(model)
+    tree["format"] = engine.FORMAT
+    used: dict[str, set[str]] = {kind: set() for kind in records}
+    used["sources"].update(tree.get("sources", []))
+    linked: dict[str, dict] = {}
+    for outcome in tree["outcomes"].values():
+        used["places"].update(outcome.get("places", []))
+        used["contacts"].update(outcome.get("contacts", []))
+        used["pins"].update(outcome.get("pins", []))
+        used["sources"].update(outcome.get("sources", []))
+        for item in outcome.get("bring", []):
+            if "doc" in item:
+                used["documents"].add(item["doc"])
+            for group in item.get("sets", []):
+                used["documents"].update(group)
+        for link in outcome.get("continue", []):
+            linked[link["tree"]] = tree_titles[link["tree"]]
+    for kind in ("documents", "places", "contacts", "pins"):
+        for rid in used[kind]:
+            used["sources"].update(records[kind][rid].get("sources", []))
+    tree["records"] = {kind: {rid: records[kind][rid] for rid in sorted(ids)}
+                       for kind, ids in used.items()}
+    tree["linked_trees"] = linked
+    return tree
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def write_bundle(trees: dict[str, dict], records: dict[str, dict], labels: dict[str, dict],
+                 out: Path) -> list[Path]:
+    """Write trees/<id>.json, records.json, labels.json and index.json under `out`."""
+    (out / "trees").mkdir(parents=True, exist_ok=True)
+    written = []
+    for tid, tree in sorted(trees.items()):
+        path = out / "trees" / f"{tid}.json"
+        path.write_text(dumps(tree), encoding="utf-8")
+        written.append(path)
+    index = {tid: {"title": t["title"], "summary": t["summary"], "start": t["start"]}
+             for tid, t in trees.items()}
+    for name, data in (("records.json", records), ("labels.json", labels),
+                       ("index.json", index)):
+        path = out / name
+        path.write_text(dumps(data), encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,44 @@
+"""Problems found in content: what is wrong, where, and what would be right."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+    severity: str = ERROR
+
+    def format(self) -> str:
+        """`file:line: message`, with `warning:` before the message for warnings."""
+        prefix = "warning: " if self.severity == WARNING else ""
+        return f"{self.file}:{self.line}: {prefix}{self.message}"
+
+
+class ContentError(Exception):
+    """Raised when content has errors; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """A path as people will click it: relative to the working folder when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        pass
+    if root is not None:
+        try:
+            return str(path.resolve().relative_to(root.resolve().parent))
+        except ValueError:
+            pass
+    return str(path)

@@ -1,0 +1,635 @@
+"""Check the shape of trees and records, and turn them into the model.
+
+The model is plain data with one form per thing (a step is always
+`{text, when?}`, a thing to bring is always `{doc}` or `{sets}`), so the
+validator, the compiler and the engine never meet a shorthand. Every problem
+names the file and line and says what would be right.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from .problems import ERROR, Problem
+from .yamlsource import BOOL_HINT, Key, Source
+
+LANGS = ("ja", "en")
+LANG_NAMES = {"ja": "Japanese", "en": "English"}
+ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CLOCK_RE = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")
+MONTH_DAY_RE = re.compile(r"^(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$")
+PHONE_RE = re.compile(r"^(?:\+\d{1,3}-)?\d{1,5}(?:-\d{1,5}){1,3}$")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DOC_CATEGORIES = ("A", "B", "card", "authority", "form", "other")
+PIN_PLACES = ("store", "counter", "online", "app")
+RECORD_KINDS = ("documents", "places", "contacts", "pins", "sources")
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "a text", int: "a number",
+            float: "a number"}.get(type(value), type(value).__name__)
+
+
+class Checker:
+    """Collects problems for one source file while its data is checked."""
+
+    def __init__(self, source: Source, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+
+    def error(self, key: Key, message: str, severity: str = ERROR) -> None:
+        self.problems.append(Problem(self.source.file, self.source.line(key), message, severity))
+
+    def where(self, key: Key) -> str:
+        return ".".join(str(k) for k in key) or "the file"
+
+    def expect(self, value: Any, kind: type, key: Key, what: str) -> bool:
+        if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+            return True
+        hint = f"; {BOOL_HINT}" if isinstance(value, bool) else ""
+        self.error(key, f"{self.where(key)} should be {what}, not {_type_name(value)}{hint}")
+        return False
+
+    def mapping(self, value: Any, key: Key, required: tuple, optional: tuple, what: str) -> bool:
+        if not self.expect(value, dict, key, what):
+            return False
+        allowed = set(required) | set(optional)
+        for name in value:
+            if name not in allowed:
+                close = difflib.get_close_matches(name, sorted(allowed), n=1, cutoff=0.6)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                self.error((*key, name), f"unknown field '{name}' in {self.where(key)}{hint}; "
+                           f"allowed: {', '.join(sorted(allowed))}")
+        ok = True
+        for name in required:
+            if name not in value:
+                self.error(key, f"{self.where(key)} is missing '{name}'")
+                ok = False
+        return ok
+
+    def ident(self, value: Any, key: Key, what: str = "an id") -> bool:
+        if not self.expect(value, str, key, what):
+            return False
+        if not ID_RE.match(value):
+            self.error(key, f"'{value}' is not a valid id: use lower-case letters, digits "
+                       "and hyphens, starting with a letter (like 'which-pin')")
+            return False
+        return True
+
+    def text(self, value: Any, key: Key) -> dict | None:
+        """A text in every language: {ja: ..., en: ...}."""
+        if isinstance(value, str):
+            self.error(key, f"{self.where(key)} has one text for all languages: write it as "
+                       "{ja: 日本語, en: English}")
+            return None
+        if not self.expect(value, dict, key, "a text in each language, {ja: …, en: …}"):
+            return None
+        out: dict[str, str] = {}
+        for lang in LANGS:
+            if lang not in value:
+                self.error(key, f"missing the {LANG_NAMES[lang]} text ({lang}:) "
+                           f"in {self.where(key)}")
+                continue
+            item = value[lang]
+            if not isinstance(item, str):
+                if item is None:
+                    self.error((*key, lang), f"the {LANG_NAMES[lang]} text ({lang}:) of "
+                               f"{self.where(key)} is empty")
+                else:
+                    self.expect(item, str, (*key, lang), "a text")
+                continue
+            if not item.strip():
+                self.error((*key, lang), f"the {LANG_NAMES[lang]} text ({lang}:) of "
+                           f"{self.where(key)} is empty")
+                continue
+            out[lang] = item.strip()
+        for lang in value:
+            if lang not in LANGS:
+                self.error((*key, lang), f"unknown language '{lang}' in {self.where(key)}: "
+                           f"the languages are {', '.join(LANGS)}")
+        return out if len(out) == len(LANGS) else None
+
+    def optional_text(self, data: dict, name: str, key: Key) -> dict | None:
+        if name not in data:
+            return None
+        return self.text(data[name], (*key, name))
+
+    def date(self, value: Any, key: Key) -> str | None:
+        if not isinstance(value, str) or not DATE_RE.match(value):
+            self.error(key, f"{self.where(key)} should be a date written YYYY-MM-DD, "
+                       f"not {value!r}")
+            return None
+        from datetime import date
+
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            self.error(key, f"{value} is not a real date")
+            return None
+        return value
+
+    def id_list(self, value: Any, key: Key, what: str) -> list[str]:
+        if isinstance(value, str):
+            value = [value]
+        if not self.expect(value, list, key, f"a list of {what}"):
+            return []
+        return [v for i, v in enumerate(value) if self.ident(v, (*key, i), f"a {what} id")]
+
+    def window(self, data: dict, key: Key, out: dict) -> None:
+        for name in ("valid_from", "valid_until"):
+            if name in data:
+                out[name] = self.date(data[name], (*key, name))
+        if out.get("valid_from") and out.get("valid_until") and \
+                out["valid_from"] > out["valid_until"]:
+            self.error(key, "valid_from is after valid_until: the item would never show")
+
+    def provenance(self, data: dict, key: Key, out: dict) -> None:
+        out["reviewed"] = self.date(data.get("reviewed"), (*key, "reviewed"))
+        out["sources"] = self.id_list(data.get("sources"), (*key, "sources"), "source")
+        if "sources" in data and not out["sources"]:
+            self.error((*key, "sources"), "list at least one source")
+
+
+# --- conditions ------------------------------------------------------------------------
+
+
+def check_condition(c: Checker, value: Any, key: Key) -> dict | None:
+    forms = "{answer: QUESTION, is: OPTION}, {all: [...]}, {any: [...]} or {not: ...}"
+    if not c.expect(value, dict, key, f"a condition: {forms}"):
+        return None
+    if "answer" in value:
+        if not c.mapping(value, key, ("answer", "is"), (), "a condition"):
+            return None
+        if not c.ident(value["answer"], (*key, "answer"), "a question id"):
+            return None
+        wanted = value["is"]
+        if isinstance(wanted, list):
+            good = [w for i, w in enumerate(wanted) if c.ident(w, (*key, "is", i), "an option id")]
+            if len(good) != len(wanted) or not good:
+                if not wanted:
+                    c.error((*key, "is"), "'is' lists no option")
+                return None
+            return {"answer": value["answer"], "is": good}
+        if not c.ident(wanted, (*key, "is"), "an option id or a list of them"):
+            return None
+        return {"answer": value["answer"], "is": wanted}
+    forms_found = [f for f in ("all", "any", "not") if f in value]
+    if len(value) != 1 or len(forms_found) != 1:
+        c.error(key, f"a condition has exactly one form: {forms}")
+        return None
+    form = forms_found[0]
+    if form == "not":
+        inner = check_condition(c, value["not"], (*key, "not"))
+        return None if inner is None else {"not": inner}
+    items = value[form]
+    if not c.expect(items, list, (*key, form), "a list of conditions"):
+        return None
+    if not items:
+        c.error((*key, form), f"'{form}' lists no condition")
+        return None
+    parts = [check_condition(c, item, (*key, form, i)) for i, item in enumerate(items)]
+    if any(p is None for p in parts):
+        return None
+    return {form: parts}
+
+
+# --- trees -----------------------------------------------------------------------------
+
+TREE_FIELDS = ("id", "title", "summary", "reviewed", "sources", "start", "questions", "outcomes")
+OUTCOME_FIELDS = ("title",)
+OUTCOME_OPTIONAL = ("summary", "place", "places", "bring", "steps", "warnings", "contacts",
+                    "pins", "cost", "time", "if_fails", "continue", "sources")
+
+
+def check_tree(source: Source, problems: list[Problem], file_id: str) -> dict | None:
+    """The tree in `source` as model data, or None when it is too broken to go on."""
+    c = Checker(source, problems)
+    data = source.data
+    if not c.mapping(data, (), TREE_FIELDS, ("routes",), "a tree (id, title, start, ...)"):
+        return None
+    tree: dict[str, Any] = {}
+    if c.ident(data["id"], ("id",), "the tree id") and data["id"] != file_id:
+        c.error(("id",), f"the tree id '{data['id']}' differs from its file name "
+                f"'{file_id}.yaml': make them the same")
+    tree["id"] = file_id
+    tree["title"] = c.text(data["title"], ("title",))
+    tree["summary"] = c.text(data["summary"], ("summary",))
+    c.provenance(data, (), tree)
+    tree["start"] = data["start"] if c.ident(data["start"], ("start",), "a question id") else None
+    tree["questions"] = {}
+    tree["routes"] = {}
+    tree["outcomes"] = {}
+    tree["broken"] = set()  # ids whose shape is wrong: reported already, still known
+    seen: dict[str, str] = {}
+
+    def claim(node_id: str, section: str, key: Key) -> None:
+        if node_id in seen:
+            c.error(key, f"duplicate id '{node_id}': it is already used in {seen[node_id]}; "
+                    "ids must be unique across questions, routes and outcomes")
+        else:
+            seen[node_id] = section
+
+    questions = data["questions"]
+    if c.expect(questions, dict, ("questions",), "a mapping of question id to question"):
+        if not questions:
+            c.error(("questions",), "the tree has no questions")
+        for qid, q in questions.items():
+            key = ("questions", qid)
+            if not c.ident(qid, key, "a question id"):
+                continue
+            claim(qid, "questions", key)
+            question = _check_question(c, q, key)
+            if question is not None:
+                tree["questions"][qid] = question
+            else:
+                tree["broken"].add(qid)
+
+    routes = data.get("routes", {})
+    if c.expect(routes, dict, ("routes",), "a mapping of route id to a list of entries"):
+        for rid, entries in routes.items():
+            key = ("routes", rid)
+            if not c.ident(rid, key, "a route id"):
+                continue
+            claim(rid, "routes", key)
+            route = _check_route(c, entries, key)
+            if route is not None:
+                tree["routes"][rid] = route
+            else:
+                tree["broken"].add(rid)
+
+    outcomes = data["outcomes"]
+    if c.expect(outcomes, dict, ("outcomes",), "a mapping of outcome id to outcome"):
+        if not outcomes:
+            c.error(("outcomes",), "the tree has no outcomes")
+        for oid, o in outcomes.items():
+            key = ("outcomes", oid)
+            if not c.ident(oid, key, "an outcome id"):
+                continue
+            claim(oid, "outcomes", key)
+            outcome = _check_outcome(c, o, key)
+            if outcome is not None:
+                tree["outcomes"][oid] = outcome
+            else:
+                tree["broken"].add(oid)
+    return tree
+
+
+def _check_question(c: Checker, q: Any, key: Key) -> dict | None:
+    if not c.mapping(q, key, ("text", "options"), ("hint",), "a question (text, options)"):
+        return None
+    question: dict[str, Any] = {"text": c.text(q["text"], (*key, "text"))}
+    question["hint"] = c.optional_text(q, "hint", key)
+    options = q["options"]
+    question["options"] = []
+    okey = (*key, "options")
+    if not c.expect(options, dict, okey, "a mapping of option id to option"):
+        return None
+    if len(options) < 2:
+        c.error(okey, "a question needs at least two options")
+    for oid, o in options.items():
+        k = (*okey, oid)
+        if not c.ident(oid, k, "an option id"):
+            continue
+        if not c.mapping(o, k, ("label",), ("hint", "next", "valid_from", "valid_until"),
+                         "an option (label, next)"):
+            continue
+        option: dict[str, Any] = {"id": oid, "label": c.text(o["label"], (*k, "label"))}
+        option["hint"] = c.optional_text(o, "hint", k)
+        if "next" not in o or o["next"] is None:
+            c.error(k, f"option '{oid}' leads nowhere: give it 'next:' with a question, "
+                    "route or outcome id")
+            option["next"] = None
+        else:
+            option["next"] = o["next"] if c.ident(o["next"], (*k, "next"),
+                                                  "a question, route or outcome id") else None
+        c.window(o, k, option)
+        question["options"].append(option)
+    return question
+
+
+def _check_route(c: Checker, entries: Any, key: Key) -> list | None:
+    if not c.expect(entries, list, key, "a list of {when: ..., goto: ...} entries"):
+        return None
+    if not entries:
+        c.error(key, "the route has no entries")
+        return None
+    route = []
+    for i, entry in enumerate(entries):
+        k = (*key, i)
+        if not c.mapping(entry, k, ("goto",), ("when",), "a route entry (when, goto)"):
+            continue
+        when = None
+        if "when" in entry:
+            when = check_condition(c, entry["when"], (*k, "when"))
+            if when is None:
+                continue
+        elif i < len(entries) - 1:
+            c.error(k, "only the last entry of a route may have no 'when:' (the entries "
+                    "after it could never be taken)")
+        goto = entry["goto"] if c.ident(entry["goto"], (*k, "goto"),
+                                        "a question, route or outcome id") else None
+        route.append({"when": when, "goto": goto, "index": i})
+    return route
+
+
+def _check_outcome(c: Checker, o: Any, key: Key) -> dict | None:
+    if not c.mapping(o, key, OUTCOME_FIELDS, OUTCOME_OPTIONAL, "an outcome (title, ...)"):
+        return None
+    out: dict[str, Any] = {"title": c.text(o["title"], (*key, "title"))}
+    for name in ("summary", "cost", "time", "if_fails"):
+        out[name] = c.optional_text(o, name, key)
+    if "place" in o and "places" in o:
+        c.error((*key, "places"), "give either 'place' or 'places', not both")
+    places = o.get("places", o.get("place", []))
+    out["places"] = c.id_list(places, (*key, "places" if "places" in o else "place"), "place")
+    out["contacts"] = c.id_list(o.get("contacts", []), (*key, "contacts"), "contact")
+    out["pins"] = c.id_list(o.get("pins", []), (*key, "pins"), "PIN")
+    out["sources"] = c.id_list(o.get("sources", []), (*key, "sources"), "source")
+    for name in ("steps", "warnings"):
+        out[name] = _check_text_items(c, o.get(name, []), (*key, name))
+    out["bring"] = _check_bring(c, o.get("bring", []), (*key, "bring"))
+    out["continue"] = []
+    cont = o.get("continue", [])
+    if c.expect(cont, list, (*key, "continue"), "a list of {tree: ..., answers: ...}"):
+        for i, item in enumerate(cont):
+            k = (*key, "continue", i)
+            if isinstance(item, str):
+                item = {"tree": item}
+            if not c.mapping(item, k, ("tree",), ("answers",), "a link to a tree"):
+                continue
+            if not c.ident(item["tree"], (*k, "tree"), "a tree id"):
+                continue
+            answers = item.get("answers", {})
+            if not c.expect(answers, dict, (*k, "answers"), "a mapping of question to option"):
+                continue
+            if all(c.ident(v, (*k, "answers", q), "an option id") for q, v in answers.items()):
+                out["continue"].append({"tree": item["tree"], "answers": dict(answers),
+                                        "index": i})
+    return out
+
+
+def _check_text_items(c: Checker, items: Any, key: Key) -> list:
+    if not c.expect(items, list, key, "a list of texts"):
+        return []
+    out = []
+    for i, item in enumerate(items):
+        k = (*key, i)
+        if isinstance(item, dict) and "text" in item:
+            if not c.mapping(item, k, ("text",), ("when", "valid_from", "valid_until"),
+                             "an item (text, when)"):
+                continue
+            entry: dict[str, Any] = {"text": c.text(item["text"], (*k, "text")), "index": i}
+            if "when" in item:
+                entry["when"] = check_condition(c, item["when"], (*k, "when"))
+                if entry["when"] is None:
+                    continue
+            c.window(item, k, entry)
+        else:
+            entry = {"text": c.text(item, k), "index": i}
+        out.append(entry)
+    return out
+
+
+def _check_bring(c: Checker, items: Any, key: Key) -> list:
+    if not c.expect(items, list, key, "a list of documents to bring"):
+        return []
+    out = []
+    for i, item in enumerate(items):
+        k = (*key, i)
+        if isinstance(item, str):
+            item = {"doc": item}
+        if not isinstance(item, dict):
+            c.expect(item, dict, k, "a document id, {doc: ...} or {one_of: [...]}")
+            continue
+        if "one_of" in item:
+            if not c.mapping(item, k, ("one_of",), ("note", "when", "valid_from", "valid_until"),
+                             "a choice of documents (one_of)"):
+                continue
+            sets = item["one_of"]
+            if not c.expect(sets, list, (*k, "one_of"), "a list of document lists"):
+                continue
+            if len(sets) < 2:
+                c.error((*k, "one_of"), "'one_of' needs at least two choices")
+            entry: dict[str, Any] = {"sets": [], "index": i}
+            for j, group in enumerate(sets):
+                entry["sets"].append(c.id_list(group, (*k, "one_of", j), "document"))
+        else:
+            if not c.mapping(item, k, ("doc",), ("note", "when", "valid_from", "valid_until"),
+                             "a document to bring (doc, when)"):
+                continue
+            if not c.ident(item["doc"], (*k, "doc"), "a document id"):
+                continue
+            entry = {"doc": item["doc"], "index": i}
+        entry["note"] = c.optional_text(item, "note", k)
+        if "when" in item:
+            entry["when"] = check_condition(c, item["when"], (*k, "when"))
+            if entry["when"] is None:
+                continue
+        c.window(item, k, entry)
+        out.append(entry)
+    return out
+
+
+# --- records ---------------------------------------------------------------------------
+
+RECORD_FIELDS: dict[str, tuple[tuple, tuple]] = {
+    "documents": (("name", "category", "reviewed", "sources"), ("examples", "note")),
+    "places": (("name", "reviewed", "sources"),
+               ("hours", "hours_note", "closed_dates", "note", "chains")),
+    "contacts": (("name", "phones", "reviewed", "sources"),
+                 ("hours", "hours_note", "closed_dates", "languages", "note")),
+    "pins": (("name", "format", "format_text", "tries", "used_for", "reset_at", "change_at",
+              "reviewed", "sources"), ("note", "short_name")),
+    "sources": (("title", "publisher", "url", "reviewed"), ("note",)),
+}
+
+
+def check_records(source: Source, problems: list[Problem]) -> dict[str, dict[str, dict]]:
+    """Records by kind and id, each with '_key' (its place in the file) for messages."""
+    c = Checker(source, problems)
+    data = source.data
+    out: dict[str, dict[str, dict]] = {kind: {} for kind in RECORD_KINDS}
+    if not c.expect(data, dict, (), f"a mapping of record kinds ({', '.join(RECORD_KINDS)})"):
+        return out
+    for kind, records in data.items():
+        if kind not in RECORD_KINDS:
+            c.error((kind,), f"unknown record kind '{kind}': the kinds are "
+                    f"{', '.join(RECORD_KINDS)}")
+            continue
+        if not c.expect(records, dict, (kind,), f"a mapping of id to {kind} record"):
+            continue
+        for rid, rec in records.items():
+            key = (kind, rid)
+            if not c.ident(rid, key):
+                continue
+            required, optional = RECORD_FIELDS[kind]
+            if not c.mapping(rec, key, required, optional, f"a {kind[:-1]} record"):
+                continue
+            model = _check_record(c, kind, rid, rec, key)
+            model["_key"] = key
+            out[kind][rid] = model
+    return out
+
+
+def _check_record(c: Checker, kind: str, rid: str, rec: dict, key: Key) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": rid}
+    if kind == "sources":
+        out["title"] = c.text(rec["title"], (*key, "title"))
+        out["publisher"] = c.text(rec["publisher"], (*key, "publisher"))
+        url = rec["url"]
+        if c.expect(url, str, (*key, "url"), "a web address") and \
+                not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
+            c.error((*key, "url"), f"'{url}' is not a web address (http:// or https://)")
+        out["url"] = url
+        out["reviewed"] = c.date(rec["reviewed"], (*key, "reviewed"))
+        out["note"] = c.optional_text(rec, "note", key)
+        return out
+    out["name"] = c.text(rec["name"], (*key, "name"))
+    out["note"] = c.optional_text(rec, "note", key)
+    c.provenance(rec, key, out)
+    if kind == "documents":
+        if rec["category"] not in DOC_CATEGORIES:
+            c.error((*key, "category"), f"category '{rec['category']}' is not one of "
+                    f"{', '.join(DOC_CATEGORIES)} (A: photo ID, B: ID without a photo)")
+        out["category"] = rec["category"]
+        examples = rec.get("examples", [])
+        out["examples"] = []
+        if c.expect(examples, list, (*key, "examples"), "a list of texts"):
+            out["examples"] = [c.text(e, (*key, "examples", i)) for i, e in enumerate(examples)]
+    elif kind in ("places", "contacts"):
+        out["hours_note"] = c.optional_text(rec, "hours_note", key)
+        if "hours" in rec:
+            out["hours"] = _check_hours(c, rec["hours"], (*key, "hours"))
+        if "closed_dates" in rec:
+            out["closed_dates"] = _check_closed(c, rec["closed_dates"], (*key, "closed_dates"))
+        if kind == "places" and "chains" in rec:
+            out["chains"] = _check_text_items(c, rec["chains"], (*key, "chains"))
+        if kind == "contacts":
+            out["phones"] = _check_phones(c, rec["phones"], (*key, "phones"))
+            langs = rec.get("languages", ["ja"])
+            if c.expect(langs, list, (*key, "languages"), "a list of language codes"):
+                out["languages"] = [str(x) for x in langs]
+    elif kind == "pins":
+        out["short_name"] = c.optional_text(rec, "short_name", key)
+        fmt = rec["format"]
+        fkey = (*key, "format")
+        if c.mapping(fmt, fkey, ("chars", "min_length", "max_length"), (), "a PIN format"):
+            if fmt["chars"] not in ("digits", "alphanumeric"):
+                c.error((*fkey, "chars"), "chars is 'digits' or 'alphanumeric'")
+            for name in ("min_length", "max_length"):
+                c.expect(fmt[name], int, (*fkey, name), "a whole number")
+            out["format"] = dict(fmt)
+        out["format_text"] = c.text(rec["format_text"], (*key, "format_text"))
+        if c.expect(rec["tries"], int, (*key, "tries"), "a whole number") and rec["tries"] < 1:
+            c.error((*key, "tries"), "tries must be at least 1")
+        out["tries"] = rec["tries"]
+        used = rec["used_for"]
+        out["used_for"] = []
+        if c.expect(used, list, (*key, "used_for"), "a list of texts"):
+            out["used_for"] = [c.text(u, (*key, "used_for", i)) for i, u in enumerate(used)]
+        for name in ("reset_at", "change_at"):
+            values = rec[name]
+            if c.expect(values, list, (*key, name), f"a list of {', '.join(PIN_PLACES)}"):
+                for i, v in enumerate(values):
+                    if v not in PIN_PLACES:
+                        c.error((*key, name, i), f"'{v}' is not one of {', '.join(PIN_PLACES)}")
+                out[name] = list(values)
+    return out
+
+
+def _check_hours(c: Checker, hours: Any, key: Key) -> list:
+    if not c.expect(hours, list, key, "a list of {days, open, close}"):
+        return []
+    out = []
+    for i, h in enumerate(hours):
+        k = (*key, i)
+        if not c.mapping(h, k, ("days", "open", "close"), (), "opening hours (days, open, close)"):
+            continue
+        days = h["days"]
+        if days == "all":
+            days = list(WEEKDAYS)
+        if not c.expect(days, list, (*k, "days"), "a list of mon … sun, or all"):
+            continue
+        bad = [d for d in days if d not in WEEKDAYS]
+        if bad:
+            c.error((*k, "days"), f"unknown day {bad[0]!r}: use mon, tue, wed, thu, fri, "
+                    "sat, sun or all")
+            continue
+        ok = True
+        for name in ("open", "close"):
+            if not isinstance(h[name], str) or not CLOCK_RE.match(h[name]):
+                c.error((*k, name), f"{name} should be a time written \"HH:MM\" in quotes "
+                        f"(00:00 to 24:00), not {h[name]!r}")
+                ok = False
+        if ok and h["open"] >= h["close"]:
+            c.error(k, f"opens at {h['open']} but closes at {h['close']}: close must be later")
+            ok = False
+        if ok:
+            out.append({"days": [d for d in WEEKDAYS if d in days], "open": h["open"],
+                        "close": h["close"]})
+    return out
+
+
+def _check_closed(c: Checker, spans: Any, key: Key) -> list:
+    if not c.expect(spans, list, key, "a list of {from: MM-DD, to: MM-DD}"):
+        return []
+    out = []
+    for i, s in enumerate(spans):
+        k = (*key, i)
+        if not c.mapping(s, k, ("from", "to"), (), "closed days (from, to)"):
+            continue
+        if all(isinstance(s[n], str) and MONTH_DAY_RE.match(s[n]) for n in ("from", "to")):
+            out.append({"from": s["from"], "to": s["to"]})
+        else:
+            c.error(k, "from and to are month-days written \"MM-DD\" in quotes, like \"12-29\"")
+    return out
+
+
+def _check_phones(c: Checker, phones: Any, key: Key) -> list:
+    if not c.expect(phones, list, key, "a list of phone numbers"):
+        return []
+    if not phones:
+        c.error(key, "list at least one phone number")
+    out = []
+    for i, p in enumerate(phones):
+        k = (*key, i)
+        if not c.mapping(p, k, ("number", "label"), ("guidance",), "a phone (number, label)"):
+            continue
+        number = p["number"]
+        if not isinstance(number, str) or not PHONE_RE.match(number):
+            c.error((*k, "number"), f"{number!r} is not a phone number: write it in quotes "
+                    "with hyphens, like \"0120-95-0178\" or \"+81-3-6734-0170\"")
+            continue
+        out.append({"number": number, "tel": tel_uri(number),
+                    "label": c.text(p["label"], (*k, "label")),
+                    "guidance": c.optional_text(p, "guidance", k)})
+    return out
+
+
+def tel_uri(number: str) -> str:
+    """`tel:` link for a number as written: digits only, keeping a leading +."""
+    return "tel:" + ("+" if number.startswith("+") else "") + re.sub(r"\D", "", number)
+
+
+def check_labels(source: Source, problems: list[Problem]) -> dict[str, dict]:
+    """The renderers' own words (`labels: {id: {ja, en}}`)."""
+    c = Checker(source, problems)
+    if not c.mapping(source.data, (), ("labels",), (), "a file with 'labels:'"):
+        return {}
+    labels = source.data["labels"]
+    if not c.expect(labels, dict, ("labels",), "a mapping of label id to text"):
+        return {}
+    out = {}
+    for lid, text in labels.items():
+        if c.ident(lid, ("labels", lid), "a label id"):
+            checked = c.text(text, ("labels", lid))
+            if checked is not None:
+                out[lid] = checked
+    return out

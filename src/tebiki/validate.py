@@ -1,0 +1,255 @@
+"""Check what only the whole content can show: references, and every path.
+
+Trees are finite, so instead of sampling we walk every path from the start
+with the engine's own routing (`engine.iter_paths`): what the check proves is
+exactly what the engine will do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import engine
+from .problems import ERROR, WARNING, Problem
+from .yamlsource import Key, Source
+
+PATH_LIMIT = 1_000_000
+
+
+@dataclass
+class LoadedTree:
+    model: dict[str, Any]
+    source: Source
+
+
+@dataclass
+class LoadedRecords:
+    """Records by kind and id, each with the file it came from."""
+
+    records: dict[str, dict[str, dict]] = field(default_factory=dict)
+    sources: dict[str, dict[str, Source]] = field(default_factory=dict)
+
+
+@dataclass
+class PathReport:
+    """What walking every path of one tree found."""
+
+    paths: int = 0
+    outcomes: set[str] = field(default_factory=set)
+
+
+def _describe(answers: list) -> str:
+    return ", ".join(f"{q}={o}" for q, o in answers) or "the start"
+
+
+class Validator:
+    def __init__(self, trees: dict[str, LoadedTree], records: LoadedRecords,
+                 problems: list[Problem]) -> None:
+        self.trees = trees
+        self.records = records
+        self.problems = problems
+        self.reports: dict[str, PathReport] = {}
+
+    def report(self, source: Source, key: Key, message: str, severity: str = ERROR) -> None:
+        self.problems.append(Problem(source.file, source.line(key), message, severity))
+
+    def run(self) -> None:
+        self.check_record_references()
+        for loaded in self.trees.values():
+            self.check_tree_references(loaded)
+            # Walking paths through a tree with broken parts would only repeat its errors.
+            if not self._has_errors(loaded.source.file):
+                self.check_paths(loaded)
+
+    def _has_errors(self, file: str) -> bool:
+        return any(p.severity == ERROR and p.file == file for p in self.problems)
+
+    def _known(self, kind: str, rid: str) -> bool:
+        return rid in self.records.records.get(kind, {})
+
+    def _ref(self, source: Source, key: Key, kind: str, rid: str) -> None:
+        if not self._known(kind, rid):
+            known = sorted(self.records.records.get(kind, {}))
+            near = [k for k in known if k.split("-")[0] == rid.split("-")[0]][:3]
+            hint = f" (known: {', '.join(near)})" if near else ""
+            self.report(source, key, f"unknown {kind[:-1]} '{rid}': add it to "
+                        f"decision_trees/records/ or fix the id{hint}")
+
+    def check_record_references(self) -> None:
+        for kind, records in self.records.records.items():
+            for rid, rec in records.items():
+                source = self.records.sources[kind][rid]
+                for i, sid in enumerate(rec.get("sources", []) if kind != "sources" else []):
+                    self._ref(source, (*rec["_key"], "sources", i), "sources", sid)
+
+    def check_tree_references(self, loaded: LoadedTree) -> None:
+        tree, source = loaded.model, loaded.source
+        nodes = (set(tree["questions"]) | set(tree["routes"]) | set(tree["outcomes"])
+                 | tree["broken"])
+        for i, sid in enumerate(tree.get("sources", [])):
+            self._ref(source, ("sources", i), "sources", sid)
+        start = tree.get("start")
+        if start is not None and start not in nodes:
+            self.report(source, ("start",), f"start '{start}' is not a question of this tree")
+        for qid, question in tree["questions"].items():
+            for option in question["options"]:
+                target = option["next"]
+                if target is not None and target not in nodes:
+                    self.report(source, ("questions", qid, "options", option["id"], "next"),
+                                f"option '{option['id']}' leads to '{target}', which is no "
+                                "question, route or outcome of this tree")
+        for rid, entries in tree["routes"].items():
+            for entry in entries:
+                key = ("routes", rid, entry["index"])
+                if entry["goto"] is not None and entry["goto"] not in nodes:
+                    self.report(source, (*key, "goto"), f"route '{rid}' goes to "
+                                f"'{entry['goto']}', which is no question, route or outcome")
+                if entry["when"] is not None:
+                    self.check_condition(loaded, entry["when"], (*key, "when"))
+        for oid, outcome in tree["outcomes"].items():
+            key = ("outcomes", oid)
+            for kind, name in (("places", "places"), ("contacts", "contacts"), ("pins", "pins"),
+                               ("sources", "sources")):
+                field_name = name
+                if name == "places" and "place" in source.data["outcomes"][oid]:
+                    field_name = "place"
+                for i, rid in enumerate(outcome[name]):
+                    self._ref(source, (*key, field_name, i), kind, rid)
+            for item in outcome["bring"]:
+                k = (*key, "bring", item["index"])
+                if "doc" in item:
+                    self._ref(source, (*k, "doc"), "documents", item["doc"])
+                for j, group in enumerate(item.get("sets", [])):
+                    for n, doc in enumerate(group):
+                        self._ref(source, (*k, "one_of", j, n), "documents", doc)
+                if item.get("when"):
+                    self.check_condition(loaded, item["when"], (*k, "when"))
+            for name in ("steps", "warnings"):
+                for item in outcome[name]:
+                    if item.get("when"):
+                        self.check_condition(loaded, item["when"],
+                                             (*key, name, item["index"], "when"))
+            for link in outcome["continue"]:
+                self.check_link(loaded, link, (*key, "continue", link["index"]))
+
+    def check_condition(self, loaded: LoadedTree, cond: dict, key: Key) -> None:
+        tree, source = loaded.model, loaded.source
+        if "answer" in cond:
+            qid = cond["answer"]
+            if qid not in tree["questions"]:
+                self.report(source, (*key, "answer"), f"condition asks about '{qid}', which "
+                            "is no question of this tree")
+                return
+            options = {o["id"] for o in tree["questions"][qid]["options"]}
+            wanted = cond["is"] if isinstance(cond["is"], list) else [cond["is"]]
+            for opt in wanted:
+                if opt not in options:
+                    self.report(source, (*key, "is"), f"question '{qid}' has no option "
+                                f"'{opt}' (its options: {', '.join(sorted(options))})")
+            return
+        for form in ("all", "any"):
+            for i, part in enumerate(cond.get(form, [])):
+                self.check_condition(loaded, part, (*key, form, i))
+        if "not" in cond:
+            self.check_condition(loaded, cond["not"], (*key, "not"))
+
+    def check_link(self, loaded: LoadedTree, link: dict, key: Key) -> None:
+        target = self.trees.get(link["tree"])
+        if target is None:
+            self.report(loaded.source, (*key, "tree"), f"no tree '{link['tree']}' to "
+                        f"continue with (trees: {', '.join(sorted(self.trees))})")
+            return
+        questions = target.model["questions"]
+        for qid, oid in link["answers"].items():
+            if qid not in questions:
+                self.report(loaded.source, (*key, "answers", qid), f"tree '{link['tree']}' "
+                            f"has no question '{qid}'")
+            elif oid not in {o["id"] for o in questions[qid]["options"]}:
+                self.report(loaded.source, (*key, "answers", qid), f"question '{qid}' of tree "
+                            f"'{link['tree']}' has no option '{oid}'")
+
+    def check_paths(self, loaded: LoadedTree) -> None:
+        tree, source = loaded.model, loaded.source
+        matched: set = set()
+        report = PathReport()
+        reached_questions: set[str] = set()
+        failures: dict[tuple, tuple] = {}
+        content_true: set[tuple] = set()
+        pending = _conditional_items(tree)
+        for path in engine.iter_paths(tree, matched, PATH_LIMIT):
+            end, node = path["end"], path["id"]
+            for qid, _ in path["answers"]:
+                reached_questions.add(qid)
+            if end == "outcome":
+                report.paths += 1
+                report.outcomes.add(node)
+                todo = pending.get(node)
+                if todo:
+                    taken = dict(path["answers"])
+                    for item_key, cond in list(todo.items()):
+                        if engine.holds(cond, taken):
+                            content_true.add(item_key)
+                            del todo[item_key]
+                continue
+            if end == "limit":
+                self.report(source, ("start",), f"the tree has more than {PATH_LIMIT:,} paths: "
+                            "split it into smaller trees")
+                return
+            failures.setdefault((end, node), (path["answers"], 0))
+            answers, count = failures[(end, node)]
+            failures[(end, node)] = (answers, count + 1)
+        for (end, node), (answers, count) in failures.items():
+            more = f" (and {count - 1} more paths)" if count > 1 else ""
+            if end == "no-route":
+                self.report(source, ("routes", node), f"route '{node}': no entry matches the "
+                            f"answers {_describe(answers)}{more}; add a last entry without "
+                            "'when:' or a guard for this case")
+            elif end == "loop":
+                self.report(source, ("routes", node), f"route '{node}' leads back to itself "
+                            f"without asking a question (after {_describe(answers)})")
+            elif end == "cycle":
+                self.report(source, ("questions", node), f"cycle: after {_describe(answers)} "
+                            f"the path comes back to question '{node}'; a tree must move on")
+        self.reports[tree["id"]] = report
+        if failures:
+            return
+        for qid in tree["questions"]:
+            if qid not in reached_questions:
+                self.report(source, ("questions", qid), f"question '{qid}' is unreachable: "
+                            "no path from the start asks it")
+        for oid in tree["outcomes"]:
+            if oid not in report.outcomes:
+                self.report(source, ("outcomes", oid), f"outcome '{oid}' is unreachable: no "
+                            "path from the start ends there")
+        used_routes = {rid for rid, _ in matched}
+        for rid, entries in tree["routes"].items():
+            if rid not in used_routes:
+                self.report(source, ("routes", rid), f"route '{rid}' is unreachable: no option "
+                            "leads to it")
+                continue
+            for entry in entries:
+                if (rid, entry["index"]) not in matched:
+                    self.report(source, ("routes", rid, entry["index"]),
+                                f"this entry of route '{rid}' is taken on no path: an entry "
+                                "before it always matches first, or its condition is never "
+                                "true", WARNING)
+        for oid, items in pending.items():
+            if oid not in report.outcomes:
+                continue
+            for item_key in items:
+                self.report(source, item_key, "this condition is true on no path that ends "
+                            f"at '{oid}': the item will never show", WARNING)
+
+
+def _conditional_items(tree: dict) -> dict[str, dict[Key, dict]]:
+    """For each outcome, its items with a `when:`, keyed by their place in the file."""
+    out: dict[str, dict[Key, dict]] = {}
+    for oid, outcome in tree["outcomes"].items():
+        items: dict[Key, dict] = {}
+        for name in ("bring", "steps", "warnings"):
+            for item in outcome[name]:
+                if item.get("when"):
+                    items[("outcomes", oid, name, item["index"], "when")] = item["when"]
+        out[oid] = items
+    return out
