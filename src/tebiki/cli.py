@@ -56,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     # `answer TREE --lang en Q=O` puts the answers after an option: take them too.
-    if args.command == "answer" and all("=" in e and not e.startswith("-") for e in extra):
+    if args.command == "answer" and not any(e.startswith("-") for e in extra):
         args.answers += extra
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

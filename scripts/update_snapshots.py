@@ -1,0 +1,42 @@
+"""Rewrite the golden path listings in site_tests/snapshots/ from the current content.
+
+    make snapshots          (then review: git diff site_tests/snapshots)
+
+The snapshot test never writes these files; this script is the only thing
+that does, so every change to what a reader is told shows up as a diff.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tebiki.cli import format_paths, path_listing
+from tebiki.content import compile_content, load_content
+from tebiki.problems import ContentError
+
+ROOT = Path(__file__).resolve().parent.parent
+SNAPSHOTS = ROOT / "site_tests" / "snapshots"
+
+
+def main() -> int:
+    try:
+        bundle = compile_content(load_content(ROOT / "decision_trees"))
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    SNAPSHOTS.mkdir(parents=True, exist_ok=True)
+    wanted = set()
+    for tree_id in sorted(bundle.trees):
+        for lang in ("ja", "en"):
+            path = SNAPSHOTS / f"{tree_id}.{lang}.txt"
+            path.write_text(format_paths(path_listing(bundle, tree_id, lang)), encoding="utf-8")
+            wanted.add(path)
+    for stale in set(SNAPSHOTS.glob("*.txt")) - wanted:
+        stale.unlink()
+    print(f"wrote {len(wanted)} snapshots to {SNAPSHOTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
