@@ -1,0 +1,484 @@
+"""The My Number Card guide's content, checked on every path through the engine.
+
+Each test guards an answer a worried reader would act on: being sent to a
+convenience store that cannot help, not being told to stop a lost card first,
+arriving at the counter without the right ID. Paths come from the engine's own
+enumeration (`engine.iter_paths`), so a new option or outcome is covered
+without touching this file.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from tebiki import engine
+
+TODAY = date.today()
+NOW = datetime(TODAY.year, TODAY.month, TODAY.day, 12, 0)
+TREES = ("pin-reset", "pin-change", "lost-card", "which-pin")
+CERTIFICATE_PINS = {"signature", "user-auth"}
+SUSPENSION_NUMBER = "0120-95-0178"
+FOREIGN_CARD_NUMBER = "0120-0178-27"
+HOLDER_ID_RULE = [["id-photo"], ["id-no-photo", "id-no-photo"]]
+
+
+def _paths(bundle, tree_id: str, now=None) -> list[tuple[dict, dict]]:
+    """(answers, engine result) for every path of a tree."""
+    tree = bundle.trees[tree_id]
+    out = []
+    for path in engine.iter_paths(tree):
+        answers = dict(path["answers"])
+        out.append((answers, engine.next_step(tree, answers, now)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def paths(bundle) -> dict[str, list[tuple[dict, dict]]]:
+    return {tid: _paths(bundle, tid) for tid in TREES}
+
+
+def _ids(records: list) -> list[str]:
+    return [r["id"] for r in records]
+
+
+def _texts(value) -> list[dict]:
+    """Every {ja, en} text inside an engine result."""
+    found = []
+    if isinstance(value, dict):
+        if "ja" in value or "en" in value:
+            found.append(value)
+        for v in value.values():
+            found.extend(_texts(v))
+    elif isinstance(value, list):
+        for v in value:
+            found.extend(_texts(v))
+    return found
+
+
+def _all_text(result: dict, lang: str) -> str:
+    return "\n".join(t.get(lang, "") for t in _texts(result) if isinstance(t.get(lang), str))
+
+
+def _one_of_sets(result: dict) -> list[tuple[list[list[str]], dict | None]]:
+    return [([_ids(s) for s in b["sets"]], b.get("note"))
+            for b in result["bring"] if b["kind"] == "one_of"]
+
+
+def _docs(result: dict) -> list[str]:
+    docs = [b["doc"]["id"] for b in result["bring"] if b["kind"] == "doc"]
+    for sets, _ in _one_of_sets(result):
+        docs.extend(d for s in sets for d in s)
+    return docs
+
+
+def _path_name(tree_id: str, answers: dict) -> str:
+    return f"{tree_id}: " + " > ".join(f"{q}={o}" for q, o in answers.items())
+
+
+# --- every path --------------------------------------------------------------------------
+
+
+class TestEveryPath:
+    def test_the_guide_has_all_four_trees(self, bundle):
+        assert set(TREES) <= set(bundle.trees)
+
+    @pytest.mark.parametrize("tree_id", TREES)
+    def test_every_path_ends_in_an_outcome(self, bundle, tree_id):
+        ends = [p["end"] for p in engine.iter_paths(bundle.trees[tree_id])]
+        assert ends and set(ends) == {"outcome"}
+
+    @pytest.mark.parametrize("tree_id", TREES)
+    def test_every_outcome_says_where_what_how_cost_and_time(self, paths, tree_id):
+        for answers, result in paths[tree_id]:
+            name = _path_name(tree_id, answers)
+            assert result["type"] == "outcome", name
+            assert result["places"], f"{name}: no place to go"
+            assert result["bring"], f"{name}: nothing to bring"
+            assert result["steps"], f"{name}: no steps"
+            for field in ("cost", "time", "if_fails", "summary"):
+                assert result[field], f"{name}: no {field}"
+            assert result["contacts"], f"{name}: nobody to call"
+            assert result["sources"], f"{name}: no sources"
+
+    @pytest.mark.parametrize("tree_id", TREES)
+    def test_every_text_on_every_path_is_in_both_languages(self, bundle, paths, tree_id):
+        tree = bundle.trees[tree_id]
+        for answers, result in paths[tree_id]:
+            name = _path_name(tree_id, answers)
+            # the questions on the way, as the reader sees them
+            asked: dict = {}
+            for qid, oid in answers.items():
+                question = engine.next_step(tree, asked)
+                assert question["id"] == qid
+                for text in _texts(question):
+                    for lang in ("ja", "en"):
+                        assert isinstance(text.get(lang), str) and text[lang].strip(), \
+                            f"{name}: question {qid} lacks {lang}: {text}"
+                asked[qid] = oid
+            for text in _texts(result):
+                for lang in ("ja", "en"):
+                    assert isinstance(text.get(lang), str) and text[lang].strip(), \
+                        f"{name}: outcome {result['id']} lacks {lang}: {text}"
+
+    @pytest.mark.parametrize("tree_id", TREES)
+    def test_japanese_texts_are_japanese_and_english_texts_are_not(self, paths, tree_id):
+        for answers, result in paths[tree_id]:
+            for text in _texts(result):
+                ja, en = text.get("ja", ""), text.get("en", "")
+                if not isinstance(ja, str) or not isinstance(en, str):
+                    continue
+                assert ja != en, f"{_path_name(tree_id, answers)}: untranslated {en!r}"
+
+
+# --- forgot / locked PIN -----------------------------------------------------------------
+
+
+def _store_is_possible(answers: dict) -> bool:
+    """F7-F9, F12: the holder, a certificate PIN, the other one known, an NFC phone."""
+    pin = answers.get("which-pin")
+    other = answers.get("knows-user-auth-pin") or answers.get("knows-signature-pin")
+    return (pin in CERTIFICATE_PINS and answers.get("who-goes") == "holder"
+            and other == "knows-other" and answers.get("nfc-phone") == "has-nfc-phone")
+
+
+class TestPinReset:
+    def test_the_store_only_where_it_really_works(self, paths):
+        for answers, result in paths["pin-reset"]:
+            at_store = "convenience-store-kiosk" in _ids(result["places"])
+            assert at_store == _store_is_possible(answers), _path_name("pin-reset", answers)
+
+    def test_store_route_exists_for_both_certificate_pins(self, paths):
+        pins = {a["which-pin"] for a, r in paths["pin-reset"]
+                if "convenience-store-kiosk" in _ids(r["places"])}
+        assert pins == CERTIFICATE_PINS
+
+    def test_store_path_asks_for_the_other_pin_not_the_forgotten_one(self, paths):
+        for answers, result in paths["pin-reset"]:
+            if not _store_is_possible(answers):
+                continue
+            steps = " ".join(s["text"]["en"] for s in result["steps"])
+            if answers["which-pin"] == "signature":
+                assert "user-authentication PIN" in steps
+            else:
+                assert "signature PIN (6 to 16" in steps
+            assert "24 hours" in steps and "6:30" in steps and "23:00" in steps
+
+    def test_user_auth_at_the_store_names_the_chains_that_can_and_cannot(self, paths):
+        for answers, result in paths["pin-reset"]:
+            if not (_store_is_possible(answers) and answers["which-pin"] == "user-auth"):
+                continue
+            warnings = [w["text"] for w in result["warnings"]]
+            chains = next(w for w in warnings if "Seven-Eleven" in w["en"])
+            assert "Lawson" in chains["en"] and "cannot" in chains["en"]
+            assert "ローソン" in chains["ja"] and "できません" in chains["ja"]
+            # no warning on this path says Lawson or FamilyMart can reset it
+            for w in warnings:
+                if "can be reset at" in w["en"]:
+                    assert "Lawson" not in w["en"] and "FamilyMart" not in w["en"]
+
+    def test_store_paths_warn_about_the_preconditions(self, paths):
+        for answers, result in paths["pin-reset"]:
+            if not _store_is_possible(answers):
+                continue
+            en = " ".join(w["text"]["en"] for w in result["warnings"])
+            assert "no longer valid" in en and "address" in en  # F10
+            assert "only the holder" in en
+            assert "smartphone e-certificate" in en and "Mynaportal app" in en  # F14
+
+    def test_the_store_place_has_its_hours_as_data(self, bundle):
+        kiosk = bundle.records["places"]["convenience-store-kiosk"]
+        assert kiosk["hours"] == [{"days": list(engine.WEEKDAYS), "open": "06:30",
+                                   "close": "23:00"}]
+
+    def test_four_digit_pins_other_than_user_auth_are_reset_only_at_the_counter(self, paths):
+        for answers, result in paths["pin-reset"]:
+            if answers.get("which-pin") in ("resident-register", "card-info", "both-certificate"):
+                assert _ids(result["places"]) == ["municipal-counter"], \
+                    _path_name("pin-reset", answers)
+
+    def test_every_counter_path_gives_the_id_rule_and_says_cities_differ(self, paths):
+        for answers, result in paths["pin-reset"]:
+            if _ids(result["places"]) != ["municipal-counter"]:
+                continue
+            name = _path_name("pin-reset", answers)
+            assert "my-number-card" in _docs(result), name
+            rules = [(sets, note) for sets, note in _one_of_sets(result)
+                     if sets == HOLDER_ID_RULE]
+            assert rules, f"{name}: no 'one photo ID or two without a photo' rule"
+            assert any(note and "市区町村" in note["ja"] and "cit" in note["en"].lower()
+                       for _, note in rules), f"{name}: does not say that cities differ"
+
+    def test_legal_representative_brings_proof_of_authority_and_own_id(self, paths):
+        for answers, result in paths["pin-reset"]:
+            docs = _docs(result)
+            is_rep = answers.get("who-goes") == "legal-rep"
+            assert ("koseki-tohon" in docs) == is_rep, _path_name("pin-reset", answers)
+            assert ("guardianship-certificate" in docs) == is_rep
+            if is_rep:
+                assert result["id"] == "counter-reset"
+                assert ["id-photo", "id-photo"] in [s for sets, _ in _one_of_sets(result)
+                                                   for s in sets]
+
+    def test_proxy_goes_twice_with_the_sealed_form(self, paths):
+        for answers, result in paths["pin-reset"]:
+            is_proxy = answers.get("who-goes") == "proxy"
+            assert (result["id"] == "counter-proxy") == is_proxy
+            if not is_proxy:
+                assert "inquiry-answer-form" not in _docs(result)
+                continue
+            assert "inquiry-answer-form" in _docs(result)
+            assert "power-of-attorney" in _docs(result)
+            ja = _all_text(result, "ja")
+            en = _all_text(result, "en")
+            assert "転送不要" in ja and "転送不要" in en
+            assert "2回目" in ja and "Second visit" in en
+            assert "封" in ja and "seal" in en
+
+    def test_not_sure_hands_over_to_which_pin(self, bundle):
+        result = engine.next_step(bundle.trees["pin-reset"], {"which-pin": "not-sure"})
+        assert result["type"] == "outcome"
+        assert [c["tree"] for c in result["continue"]] == ["which-pin"]
+
+    def test_new_pin_rules_shown_match_the_pins_being_reset(self, paths):
+        for answers, result in paths["pin-reset"]:
+            en = " ".join(s["text"]["en"] for s in result["steps"])
+            pin = answers.get("which-pin")
+            if pin == "not-sure":
+                continue
+            signature_too = pin in ("signature", "both-certificate") or \
+                answers.get("knows-signature-pin") == "forgot-other"
+            assert ("6 to 16 characters" in en) == signature_too, \
+                _path_name("pin-reset", answers)
+
+
+# --- change a known PIN ------------------------------------------------------------------
+
+
+class TestPinChange:
+    def test_no_path_sends_anyone_to_a_store_to_change_a_pin(self, paths):
+        for answers, result in paths["pin-change"]:
+            assert "convenience-store-kiosk" not in _ids(result["places"]), \
+                _path_name("pin-change", answers)
+
+    def test_resident_register_pin_is_changed_only_at_the_counter(self, paths):
+        for answers, result in paths["pin-change"]:
+            if answers.get("which-pin") == "resident-register":
+                assert _ids(result["places"]) == ["municipal-counter"]
+            if "home" in _ids(result["places"]) and result["id"] == "change-online":
+                assert answers["which-pin"] in ("signature", "user-auth", "card-info")
+
+    def test_counter_change_gives_the_id_rule(self, paths):
+        for answers, result in paths["pin-change"]:
+            if result["id"] == "change-counter":
+                assert any(sets == HOLDER_ID_RULE for sets, _ in _one_of_sets(result)), \
+                    _path_name("pin-change", answers)
+
+
+# --- lost or stolen card -----------------------------------------------------------------
+
+
+class TestLostCard:
+    def test_first_contact_is_the_24_hour_suspension_line(self, bundle, paths):
+        for answers, result in paths["lost-card"]:
+            name = _path_name("lost-card", answers)
+            first = result["contacts"][0]
+            assert first["id"] == "mynumber-suspension", name
+            assert first["phones"][0]["number"] == SUSPENSION_NUMBER
+            assert "2" in first["phones"][0]["guidance"]["ja"]
+            assert first["hours"] == [{"days": list(engine.WEEKDAYS), "open": "00:00",
+                                       "close": "24:00"}]
+            # open in the middle of the night on a holiday too
+            night = datetime(TODAY.year, 1, 1, 3, 0)
+            assert engine.hours_status(first["hours"], first.get("closed_dates", []),
+                                       night)["open_now"]
+
+    def test_english_readers_get_the_foreign_language_line(self, paths):
+        for answers, result in paths["lost-card"]:
+            numbers = [p["number"] for c in result["contacts"] for p in c["phones"]]
+            assert FOREIGN_CARD_NUMBER in numbers, _path_name("lost-card", answers)
+            foreign = next(c for c in result["contacts"]
+                           if c["phones"][0]["number"] == FOREIGN_CARD_NUMBER)
+            assert "en" in foreign["languages"]
+
+    def test_first_step_is_the_hotline(self, paths):
+        for answers, result in paths["lost-card"]:
+            name = _path_name("lost-card", answers)
+            first = result["steps"][0]["text"]
+            assert SUSPENSION_NUMBER in first["ja"] and SUSPENSION_NUMBER in first["en"], name
+            if answers["card-status"] == "missing":
+                assert first["en"].startswith("Call ") and "option 2" in first["en"], name
+                assert "電話" in first["ja"] and "2番" in first["ja"], name
+                assert FOREIGN_CARD_NUMBER in first["en"], name
+            else:
+                # a found card: the hotline cannot lift a suspension
+                assert "cannot" in first["en"] or "will not" in first["en"], name
+
+    def test_police_report_only_when_lost_outside_or_stolen(self, paths):
+        for answers, result in paths["lost-card"]:
+            where = answers.get("where-lost")
+            docs = _docs(result)
+            assert ("police-receipt-number" in docs) == (where in ("lost-outside", "stolen"))
+            assert ("disaster-certificate" in docs) == (where == "fire-disaster")
+            steps_ja = " ".join(s["text"]["ja"] for s in result["steps"])
+            if where == "lost-outside":
+                assert "遺失届" in steps_ja and "受理番号" in steps_ja
+            if where == "stolen":
+                assert "盗難届" in steps_ja and "受理番号" in steps_ja
+            if where == "lost-at-home":
+                assert "警察への届出はいりません" in steps_ja
+
+    def test_reissue_fees_and_times(self, paths):
+        for answers, result in paths["lost-card"]:
+            speed = answers.get("reissue-speed")
+            if speed == "normal":
+                assert "1,000" in result["cost"]["en"] and "800" in result["cost"]["en"]
+                assert "1 month" in result["time"]["en"]
+            elif speed == "express":
+                assert "2,000" in result["cost"]["en"] and "1,800" in result["cost"]["en"]
+                assert "1 week" in result["time"]["en"]
+                en = _all_text(result, "en")
+                assert "30 days" in en and "in person" in en
+
+    def test_express_is_not_offered_before_it_existed(self, bundle):
+        tree = bundle.trees["lost-card"]
+        answers = {"card-status": "missing", "where-lost": "stolen"}
+        before = engine.next_step(tree, answers, "2024-11-30T12:00")
+        after = engine.next_step(tree, answers, NOW)
+        assert [o["id"] for o in before["options"]] == ["normal"]
+        assert [o["id"] for o in after["options"]] == ["normal", "express"]
+
+    def test_found_card_goes_to_the_counter_not_the_phone(self, paths):
+        for answers, result in paths["lost-card"]:
+            if answers["card-status"] != "found-again":
+                continue
+            assert _ids(result["places"]) == ["municipal-counter"]
+            assert "my-number-card" in _docs(result)
+            en = _all_text(result, "en")
+            if answers["after-found"] == "suspended-only":
+                assert "signature certificate has to be issued again" in en
+            else:
+                assert "cannot be reactivated" in en
+
+
+# --- which PIN ---------------------------------------------------------------------------
+
+
+EXPECTED_PIN = {
+    "mynaportal-login": "user-auth",
+    "clinic-reader": "user-auth",
+    "store-certificates": "user-auth",
+    "e-signature": "signature",
+    "long-pin": "signature",
+    "counter-address": "resident-register",
+    "app-autofill": "card-info",
+}
+
+
+class TestWhichPin:
+    def test_each_situation_names_the_right_pin(self, paths):
+        for answers, result in paths["which-pin"]:
+            where = answers["where-asked"]
+            if where in EXPECTED_PIN:
+                assert _ids(result["pins"]) == [EXPECTED_PIN[where]], where
+
+    def test_hand_over_to_reset_and_change_with_the_pin_filled_in(self, bundle, paths):
+        for answers, result in paths["which-pin"]:
+            where = answers["where-asked"]
+            if where not in EXPECTED_PIN:
+                continue
+            links = {c["tree"]: c["answers"] for c in result["continue"]}
+            assert set(links) == {"pin-reset", "pin-change"}, where
+            for tree_id, prefilled in links.items():
+                assert prefilled == {"which-pin": EXPECTED_PIN[where]}
+                step = engine.next_step(bundle.trees[tree_id], prefilled)
+                assert step["unused"] == [], f"{tree_id} does not accept {prefilled}"
+                assert step["id"] != "which-pin"
+
+    def test_clinic_reader_mentions_face_recognition(self, paths):
+        for answers, result in paths["which-pin"]:
+            if answers["where-asked"] == "clinic-reader":
+                assert "顔認証" in _all_text(result, "ja")
+                assert "face recognition" in _all_text(result, "en")
+
+
+# --- the PIN facts -----------------------------------------------------------------------
+
+
+class TestPinRecords:
+    def test_formats_and_tries(self, bundle):
+        pins = bundle.records["pins"]
+        assert set(pins) == {"signature", "user-auth", "resident-register", "card-info"}
+        assert pins["signature"]["format"] == {"chars": "alphanumeric", "min_length": 6,
+                                               "max_length": 16}
+        assert pins["signature"]["tries"] == 5
+        for pid in ("user-auth", "resident-register", "card-info"):
+            assert pins[pid]["format"] == {"chars": "digits", "min_length": 4, "max_length": 4}
+            assert pins[pid]["tries"] == 3
+
+    def test_where_each_pin_is_reset_and_changed(self, bundle):
+        pins = bundle.records["pins"]
+        assert pins["signature"]["reset_at"] == ["store", "counter"]
+        assert pins["user-auth"]["reset_at"] == ["store", "counter"]
+        assert pins["resident-register"]["reset_at"] == ["counter"]
+        assert pins["card-info"]["reset_at"] == ["counter"]
+        assert pins["resident-register"]["change_at"] == ["counter"]
+        for pid in ("signature", "user-auth", "card-info"):
+            assert pins[pid]["change_at"] == ["online", "counter"]
+
+    def test_signature_pin_rules_are_the_real_ones(self, bundle):
+        text = bundle.records["pins"]["signature"]["format_text"]
+        assert "No symbols" in text["en"] and "記号" in text["ja"]
+        assert "capitals" in text["en"] and "大文字" in text["ja"]
+
+    def test_no_text_anywhere_allows_symbols_in_a_pin(self, paths):
+        # the seed article wrongly said the signature PIN may use symbols
+        for tree_paths in paths.values():
+            for _answers, result in tree_paths:
+                for text in _texts(result):
+                    ja, en = text.get("ja"), text.get("en")
+                    if isinstance(ja, str) and "記号" in ja:
+                        assert "使えません" in ja or "含まれません" in ja, ja
+                    if isinstance(en, str) and "symbol" in en.lower():
+                        assert any(w in en for w in ("No symbols", "not allowed", "never")), en
+
+    def test_same_number_rule_is_stated(self, bundle):
+        for pid in ("user-auth", "resident-register", "card-info"):
+            note = bundle.records["pins"][pid]["note"]
+            assert "同じ番号" in note["ja"] and "same number" in note["en"]
+
+
+# --- provenance --------------------------------------------------------------------------
+
+
+class TestProvenance:
+    @pytest.mark.parametrize("kind", ["documents", "places", "contacts", "pins"])
+    def test_every_record_has_a_known_source_and_a_recent_review(self, bundle, kind):
+        sources = bundle.records["sources"]
+        for rid, record in bundle.records[kind].items():
+            assert record["sources"], f"{kind}.{rid} has no source"
+            for sid in record["sources"]:
+                assert sid in sources, f"{kind}.{rid}: unknown source {sid}"
+            reviewed = date.fromisoformat(record["reviewed"])
+            assert TODAY - reviewed <= timedelta(days=365), \
+                f"{kind}.{rid} was last reviewed on {reviewed}: check it again"
+            assert reviewed <= TODAY, f"{kind}.{rid} is reviewed in the future"
+
+    def test_every_source_is_recent_and_official_or_municipal(self, bundle):
+        for sid, source in bundle.records["sources"].items():
+            reviewed = date.fromisoformat(source["reviewed"])
+            assert TODAY - reviewed <= timedelta(days=365), f"source {sid} needs a review"
+            assert source["url"].startswith(("https://", "http://")), sid
+
+    @pytest.mark.parametrize("tree_id", TREES)
+    def test_every_tree_is_recently_reviewed(self, bundle, tree_id):
+        reviewed = date.fromisoformat(bundle.trees[tree_id]["reviewed"])
+        assert TODAY - reviewed <= timedelta(days=365)
+
+    def test_phone_numbers_are_dialable(self, bundle):
+        for cid, contact in bundle.records["contacts"].items():
+            for phone in contact["phones"]:
+                assert phone["tel"].startswith("tel:"), cid
+                digits = phone["tel"][4:].lstrip("+")
+                assert digits.isdigit() and len(digits) >= 10, cid
