@@ -66,6 +66,14 @@ class TestWho:
             ["photo-id"], ["no-photo-id", "no-photo-id"]]
 
 
+class TestConditionalPlaces:
+    def test_place_with_a_condition_shows_on_its_paths_only(self, tree):
+        with_phone = step(tree, which="hard", phone="has-phone")
+        without = step(tree, which="hard", phone="no-phone", who="holder")
+        assert [p["id"] for p in with_phone["places"]] == ["counter", "kiosk"]
+        assert [p["id"] for p in without["places"]] == ["counter"]
+
+
 class TestChangingAnEarlierAnswer:
     def test_later_answers_that_still_apply_are_kept(self, tree):
         answers = {"which": "easy", "phone": "no-phone", "who": "rep"}

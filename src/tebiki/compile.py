@@ -38,8 +38,8 @@ def compile_tree(model: dict, records: dict[str, dict[str, dict]],
     used["sources"].update(tree.get("sources", []))
     linked: dict[str, dict] = {}
     for outcome in tree["outcomes"].values():
-        used["places"].update(outcome.get("places", []))
-        used["contacts"].update(outcome.get("contacts", []))
+        used["places"].update(item["id"] for item in outcome.get("places", []))
+        used["contacts"].update(item["id"] for item in outcome.get("contacts", []))
         used["pins"].update(outcome.get("pins", []))
         used["sources"].update(outcome.get("sources", []))
         for item in outcome.get("bring", []):

@@ -192,8 +192,10 @@ def outcome_view(tree: dict, oid: str, taken: dict, now: object = None) -> dict:
             entry["valid_until"] = item.get("valid_until")
         bring.append(entry)
 
-    places = [_with_hours(record("places", p), moment) for p in outcome.get("places", [])]
-    contacts = [_with_hours(record("contacts", c), moment) for c in outcome.get("contacts", [])]
+    places = [_with_hours(record("places", p["id"]), moment)
+              for p in keep(outcome.get("places", []))]
+    contacts = [_with_hours(record("contacts", c["id"]), moment)
+                for c in keep(outcome.get("contacts", []))]
     pins = [record("pins", p) for p in outcome.get("pins", [])]
 
     source_ids: list = []
@@ -234,7 +236,7 @@ def outcome_view(tree: dict, oid: str, taken: dict, now: object = None) -> dict:
                 "title": tree["linked_trees"][c["tree"]],
                 "answers": c.get("answers", {}),
             }
-            for c in outcome.get("continue", [])
+            for c in keep(outcome.get("continue", []))
         ],
         "sources": [records["sources"][s] for s in source_ids],
         "reviewed": reviewed,

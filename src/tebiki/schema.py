@@ -348,8 +348,9 @@ def _check_outcome(c: Checker, o: Any, key: Key) -> dict | None:
     if "place" in o and "places" in o:
         c.error((*key, "places"), "give either 'place' or 'places', not both")
     places = o.get("places", o.get("place", []))
-    out["places"] = c.id_list(places, (*key, "places" if "places" in o else "place"), "place")
-    out["contacts"] = c.id_list(o.get("contacts", []), (*key, "contacts"), "contact")
+    out["places"] = _check_ref_items(c, places, (*key, "places" if "places" in o else "place"),
+                                     "place")
+    out["contacts"] = _check_ref_items(c, o.get("contacts", []), (*key, "contacts"), "contact")
     out["pins"] = c.id_list(o.get("pins", []), (*key, "pins"), "PIN")
     out["sources"] = c.id_list(o.get("sources", []), (*key, "sources"), "source")
     for name in ("steps", "warnings"):
@@ -362,8 +363,13 @@ def _check_outcome(c: Checker, o: Any, key: Key) -> dict | None:
             k = (*key, "continue", i)
             if isinstance(item, str):
                 item = {"tree": item}
-            if not c.mapping(item, k, ("tree",), ("answers",), "a link to a tree"):
+            if not c.mapping(item, k, ("tree",), ("answers", "when"), "a link to a tree"):
                 continue
+            when = None
+            if "when" in item:
+                when = check_condition(c, item["when"], (*k, "when"))
+                if when is None:
+                    continue
             if not c.ident(item["tree"], (*k, "tree"), "a tree id"):
                 continue
             answers = item.get("answers", {})
@@ -371,7 +377,32 @@ def _check_outcome(c: Checker, o: Any, key: Key) -> dict | None:
                 continue
             if all(c.ident(v, (*k, "answers", q), "an option id") for q, v in answers.items()):
                 out["continue"].append({"tree": item["tree"], "answers": dict(answers),
-                                        "index": i})
+                                        "when": when, "index": i})
+    return out
+
+
+def _check_ref_items(c: Checker, items: Any, key: Key, what: str) -> list:
+    """Record ids, each either plain (`police`) or shown on some paths only
+    (`{place: police, when: ...}`)."""
+    if isinstance(items, str):
+        items = [items]
+    if not c.expect(items, list, key, f"a list of {what} ids"):
+        return []
+    out = []
+    for i, item in enumerate(items):
+        k = (*key, i)
+        entry: dict[str, Any] = {"index": i}
+        if isinstance(item, dict):
+            if not c.mapping(item, k, (what,), ("when",), f"a {what} ({what}, when)"):
+                continue
+            if "when" in item:
+                entry["when"] = check_condition(c, item["when"], (*k, "when"))
+                if entry["when"] is None:
+                    continue
+            item, k = item[what], (*k, what)
+        if c.ident(item, k, f"a {what} id"):
+            entry["id"] = item
+            out.append(entry)
     return out
 
 

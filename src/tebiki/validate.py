@@ -109,13 +109,18 @@ class Validator:
                     self.check_condition(loaded, entry["when"], (*key, "when"))
         for oid, outcome in tree["outcomes"].items():
             key = ("outcomes", oid)
-            for kind, name in (("places", "places"), ("contacts", "contacts"), ("pins", "pins"),
-                               ("sources", "sources")):
-                field_name = name
-                if name == "places" and "place" in source.data["outcomes"][oid]:
-                    field_name = "place"
+            for kind, name in (("pins", "pins"), ("sources", "sources")):
                 for i, rid in enumerate(outcome[name]):
-                    self._ref(source, (*key, field_name, i), kind, rid)
+                    self._ref(source, (*key, name, i), kind, rid)
+            for kind in ("places", "contacts"):
+                field_name = kind
+                if kind == "places" and "place" in source.data["outcomes"][oid]:
+                    field_name = "place"
+                for item in outcome[kind]:
+                    k = (*key, field_name, item["index"])
+                    self._ref(source, k, kind, item["id"])
+                    if item.get("when"):
+                        self.check_condition(loaded, item["when"], (*k, "when"))
             for item in outcome["bring"]:
                 k = (*key, "bring", item["index"])
                 if "doc" in item:
@@ -131,7 +136,10 @@ class Validator:
                         self.check_condition(loaded, item["when"],
                                              (*key, name, item["index"], "when"))
             for link in outcome["continue"]:
-                self.check_link(loaded, link, (*key, "continue", link["index"]))
+                k = (*key, "continue", link["index"])
+                self.check_link(loaded, link, k)
+                if link.get("when"):
+                    self.check_condition(loaded, link["when"], (*k, "when"))
 
     def check_condition(self, loaded: LoadedTree, cond: dict, key: Key) -> None:
         tree, source = loaded.model, loaded.source
@@ -247,7 +255,7 @@ def _conditional_items(tree: dict) -> dict[str, dict[Key, dict]]:
     out: dict[str, dict[Key, dict]] = {}
     for oid, outcome in tree["outcomes"].items():
         items: dict[Key, dict] = {}
-        for name in ("bring", "steps", "warnings"):
+        for name in ("bring", "steps", "warnings", "places", "contacts", "continue"):
             for item in outcome[name]:
                 if item.get("when"):
                     items[("outcomes", oid, name, item["index"], "when")] = item["when"]
