@@ -53,6 +53,7 @@ EXPECTED: dict[str, tuple[int, str, str]] = {
     "id-mismatch": (1, "differs from its file name 'id-mismatch.yaml'", "error"),
     "bad-date": (4, "2026-13-01 is not a real date", "error"),
     "continue-unknown-tree": (17, "no tree 'pin-chnage' to continue with", "error"),
+    "continue-off-path": (18, "these answers are not on the path the others take: who", "error"),
     "merge-key": (16, "'<<' merge keys are not supported", "error"),
     "one-option": (10, "a question needs at least two options", "error"),
     "window-reversed": (17, "valid_from is after valid_until", "error"),

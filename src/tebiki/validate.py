@@ -169,13 +169,24 @@ class Validator:
                         f"continue with (trees: {', '.join(sorted(self.trees))})")
             return
         questions = target.model["questions"]
+        known = True
         for qid, oid in link["answers"].items():
             if qid not in questions:
                 self.report(loaded.source, (*key, "answers", qid), f"tree '{link['tree']}' "
                             f"has no question '{qid}'")
+                known = False
             elif oid not in {o["id"] for o in questions[qid]["options"]}:
                 self.report(loaded.source, (*key, "answers", qid), f"question '{qid}' of tree "
                             f"'{link['tree']}' has no option '{oid}'")
+                known = False
+        if known and link["answers"] and not self._has_errors(target.source.file):
+            try:
+                unused = engine.walk(target.model, link["answers"])["unused"]
+            except (engine.NoRoute, engine.RouteLoop):
+                return  # reported when that tree's paths are walked
+            if unused:
+                self.report(loaded.source, (*key, "answers"), f"in tree '{link['tree']}' these "
+                            f"answers are not on the path the others take: {', '.join(unused)}")
 
     def check_paths(self, loaded: LoadedTree) -> None:
         tree, source = loaded.model, loaded.source
