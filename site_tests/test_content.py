@@ -269,6 +269,18 @@ class TestPinChange:
             if "home" in _ids(result["places"]) and result["id"] == "change-online":
                 assert answers["which-pin"] in ("signature", "user-auth", "card-info")
 
+    def test_online_change_hands_over_to_reset_for_the_same_pin(self, bundle, paths):
+        # a PIN that locks while being changed must be reset: the link starts
+        # pin-reset with the reader's PIN already chosen, and only that one
+        online = [(a, r) for a, r in paths["pin-change"] if r["id"] == "change-online"]
+        assert online
+        for answers, result in online:
+            name = _path_name("pin-change", answers)
+            resets = [c for c in result["continue"] if c["tree"] == "pin-reset"]
+            assert [c["answers"] for c in resets] == [{"which-pin": answers["which-pin"]}], name
+            step = engine.next_step(bundle.trees["pin-reset"], resets[0]["answers"])
+            assert step["unused"] == [] and step["id"] != "which-pin", name
+
     def test_counter_change_gives_the_id_rule(self, paths):
         for answers, result in paths["pin-change"]:
             if result["id"] == "change-counter":
@@ -328,6 +340,23 @@ class TestLostCard:
                 assert "盗難届" in steps_ja and "受理番号" in steps_ja
             if where == "lost-at-home":
                 assert "警察への届出はいりません" in steps_ja
+
+    def test_lost_at_home_never_sends_anyone_to_the_police(self, paths):
+        at_home = [(a, r) for a, r in paths["lost-card"]
+                   if a.get("where-lost") == "lost-at-home"]
+        assert at_home
+        for answers, result in at_home:
+            assert "police-station" not in _ids(result["places"]), \
+                _path_name("lost-card", answers)
+
+    def test_lost_outside_or_stolen_lists_the_police_then_the_counter(self, paths):
+        reported = [(a, r) for a, r in paths["lost-card"]
+                    if a.get("where-lost") in ("lost-outside", "stolen")]
+        assert {a["where-lost"] for a, _ in reported} == {"lost-outside", "stolen"}
+        for answers, result in reported:
+            # the report comes first: its receipt number goes to the counter
+            assert _ids(result["places"]) == ["police-station", "municipal-counter"], \
+                _path_name("lost-card", answers)
 
     def test_reissue_fees_and_times(self, paths):
         for answers, result in paths["lost-card"]:
