@@ -21,6 +21,8 @@ TREES = ("pin-reset", "pin-change", "lost-card", "which-pin")
 CERTIFICATE_PINS = {"signature", "user-auth"}
 SUSPENSION_NUMBER = "0120-95-0178"
 FOREIGN_CARD_NUMBER = "0120-0178-27"
+FOREIGN_SYSTEM_NUMBER = "0120-0178-26"  # My Number system and Mynaportal: not for PINs
+PIN_TREES = ("pin-reset", "pin-change", "which-pin")
 HOLDER_ID_RULE = [["id-photo"], ["id-no-photo", "id-no-photo"]]
 
 
@@ -187,6 +189,19 @@ class TestPinReset:
             assert "only the holder" in en
             assert "smartphone e-certificate" in en and "Mynaportal app" in en  # F14
 
+    def test_store_booking_is_on_a_smartphone_never_a_computer(self, paths):
+        # F8: the reservation is made only in the JPKI PIN reset app on a phone
+        for answers, result in paths["pin-reset"]:
+            if not _store_is_possible(answers):
+                continue
+            name = _path_name("pin-reset", answers)
+            places = [p["name"] for p in result["places"]]
+            for place in places:
+                assert "computer" not in place["en"].lower(), f"{name}: {place['en']}"
+                assert "パソコン" not in place["ja"], f"{name}: {place['ja']}"
+            assert any("smartphone" in p["en"].lower() and "スマートフォン" in p["ja"]
+                       for p in places), f"{name}: no smartphone place for the booking"
+
     def test_the_store_place_has_its_hours_as_data(self, bundle):
         kiosk = bundle.records["places"]["convenience-store-kiosk"]
         assert kiosk["hours"] == [{"days": list(engine.WEEKDAYS), "open": "06:30",
@@ -220,6 +235,22 @@ class TestPinReset:
                 assert result["id"] == "counter-reset"
                 assert ["id-photo", "id-photo"] in [s for sets, _ in _one_of_sets(result)
                                                    for s in sets]
+
+    def test_legal_representative_is_told_when_the_proofs_are_needed(self, paths):
+        # F17: no 戸籍謄本 for the same household or a domicile (本籍) in that
+        # city; some cities want the guardianship certificate from the last 3 months
+        reps = [(a, r) for a, r in paths["pin-reset"] if a.get("who-goes") == "legal-rep"]
+        assert reps
+        for answers, result in reps:
+            name = _path_name("pin-reset", answers)
+            notes = [note for sets, note in _one_of_sets(result)
+                     if ["koseki-tohon"] in sets and ["guardianship-certificate"] in sets]
+            assert len(notes) == 1 and notes[0], f"{name}: no note on the proof of authority"
+            ja, en = notes[0]["ja"], notes[0]["en"]
+            for word in ("同じ世帯", "本籍", "3か月", "市区町村に確認"):
+                assert word in ja, f"{name}: {word} missing from {ja}"
+            for word in ("same household", "本籍", "3 months", "check with your city"):
+                assert word in en, f"{name}: {word!r} missing from {en}"
 
     def test_proxy_goes_twice_with_the_sealed_form(self, paths):
         for answers, result in paths["pin-reset"]:
@@ -280,6 +311,16 @@ class TestPinChange:
             assert [c["answers"] for c in resets] == [{"which-pin": answers["which-pin"]}], name
             step = engine.next_step(bundle.trees["pin-reset"], resets[0]["answers"])
             assert step["unused"] == [] and step["id"] != "which-pin", name
+
+    @pytest.mark.parametrize("tree_id", PIN_TREES)
+    def test_pin_paths_give_the_foreign_language_line_for_cards(self, paths, tree_id):
+        # F20: PINs are card and e-certificate matters (0120-0178-27); the
+        # 0120-0178-26 line is for the My Number system and Mynaportal
+        for answers, result in paths[tree_id]:
+            name = _path_name(tree_id, answers)
+            numbers = [p["number"] for c in result["contacts"] for p in c["phones"]]
+            assert FOREIGN_CARD_NUMBER in numbers, name
+            assert FOREIGN_SYSTEM_NUMBER not in numbers, name
 
     def test_counter_change_gives_the_id_rule(self, paths):
         for answers, result in paths["pin-change"]:
@@ -424,6 +465,25 @@ class TestWhichPin:
                 step = engine.next_step(bundle.trees[tree_id], prefilled)
                 assert step["unused"] == [], f"{tree_id} does not accept {prefilled}"
                 assert step["id"] != "which-pin"
+
+    def test_same_four_digit_pins_are_no_reason_to_guess(self, paths):
+        # F3 allows the same number, but a 4-digit PIN locks after 3 wrong
+        # tries: say they may match, never invite the reader to try them
+        told = set()
+        for answers, result in paths["which-pin"]:
+            name = _path_name("which-pin", answers)
+            steps = [s["text"] for s in result["steps"]]
+            en = " ".join(t["en"] for t in steps)
+            ja = " ".join(t["ja"] for t in steps)
+            assert "try the one" not in en.lower(), name
+            if "same number" not in en and "同じ番号" not in ja:
+                continue
+            told.add(result["id"])
+            assert "same number" in en and "同じ番号" in ja, f"{name}: ja and en differ"
+            assert "don't guess" in en and "reset" in en, name
+            assert "当てずっぽう" in ja and "再設定" in ja, name
+            assert "3 wrong tries" in en and "3回" in ja, name
+        assert told == {"user-auth-pin", "resident-register-pin", "card-info-pin"}
 
     def test_clinic_reader_mentions_face_recognition(self, paths):
         for answers, result in paths["which-pin"]:

@@ -56,7 +56,8 @@ class TextRenderer:
             counts[doc["id"]] = counts.get(doc["id"], 0) + 1
             names[doc["id"]] = self.document(doc)
         return f" {self.label('and')} ".join(
-            names[d] + (f" ×{n}" if n > 1 else "") for d, n in counts.items())
+            self.label("doc-count").format(name=names[d], n=n) if n > 1 else names[d]
+            for d, n in counts.items())
 
     def outcome(self, view: dict) -> list[str]:
         """Every part of an outcome, one line or block per part, in reading order."""
@@ -80,6 +81,14 @@ class TextRenderer:
                 if item.get("note"):
                     line += f" ({self.t(item['note'])})"
                 lines.append(line)
+                docs = [item["doc"]] if item["kind"] == "doc" else \
+                    [d for group in item["sets"] for d in group]
+                shown: set[str] = set()
+                for doc in docs:
+                    if doc.get("examples") and doc["id"] not in shown:
+                        shown.add(doc["id"])
+                        examples = "; ".join(self.t(e) for e in doc["examples"])
+                        lines.append(f"      {self.t(doc['name'])}: {examples}")
         for name in ("steps", "warnings"):
             if view[name]:
                 lines.append(f"{self.label(name)}:")
