@@ -47,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     answer.add_argument("--now", help="local time, like 2026-11-28T09:30 (for opening hours)")
     answer.add_argument("--json", action="store_true", help="print the engine's JSON")
 
+    build = sub.add_parser("build", help="check, then build the site into --out (swapped in "
+                           "only when everything worked)")
+    build.add_argument("--out", type=Path, default=Path("site"))
+    build.add_argument("--no-search", action="store_true", help="skip the search index")
+    build.add_argument("-v", "--verbose", action="store_true")
+
     comp = sub.add_parser("compile", help="write the JSON bundle for the site and the browser")
     comp.add_argument("--out", type=Path, default=Path("build/compiled"))
     return parser
@@ -92,6 +98,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{len(content.trees)} trees, {paths} paths checked: "
               f"{errors} error(s), {warnings} warning(s)")
         return EXIT_CONTENT if errors else EXIT_OK
+    if args.command == "build":
+        from .build import build_site  # MkDocs is only needed here
+
+        return build_site(args.content, args.out, search=not args.no_search,
+                          verbose=args.verbose)
     bundle = _load(args)
     if bundle is None:
         return EXIT_CONTENT

@@ -1,0 +1,55 @@
+"""The built site, once per test session, and a local server for it."""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tebiki.content import Bundle, load_bundle
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTENT = ROOT / "decision_trees"
+LANGS = ("ja", "en")
+
+
+def build(out: Path, content: Path = CONTENT, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "build_site.py"),
+                           "--content", str(content), "--out", str(out), *extra],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def site_bundle() -> Bundle:
+    return load_bundle(CONTENT)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The site built from the repository's content (scripts/build_site.py)."""
+    out = tmp_path_factory.mktemp("built") / "site"
+    result = build(out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(site: Path):
+    """The built site on http://127.0.0.1:<free port>/."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}/"
+    httpd.shutdown()
+    httpd.server_close()
+

@@ -1,0 +1,150 @@
+"""The built site in Debian's Chromium: same-origin only, the wizard without
+JavaScript, Japanese search, and axe-core on every page type in both languages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tebiki import engine
+
+pytestmark = pytest.mark.browser
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+PREFIX = {"ja": "", "en": "en/"}
+SEARCH = {"ja": "再設定", "en": "reset"}
+
+
+def longest_path(tree: dict) -> dict:
+    """The first of the longest paths: it passes the most question pages."""
+    paths = [p for p in engine.iter_paths(tree) if p["end"] == "outcome"]
+    return max(paths, key=lambda p: len(p["answers"]))
+
+
+def page_types(bundle) -> dict:
+    """One URL (without the language prefix) for each kind of page."""
+    path = longest_path(bundle.trees["pin-reset"])
+    options = "".join(o + "/" for _q, o in path["answers"])
+    first = path["answers"][0][1]
+    return {
+        "home": "",
+        "guide": "guide/pin-reset/",
+        "question": f"wizard/pin-reset/{first}/",
+        "outcome": f"wizard/pin-reset/{options}",
+        "pins": "pins/",
+        "faq": "faq/",
+        "safety": "safety/",
+        "search": "search/",
+    }
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def search(page, server: str, lang: str, query: str) -> list:
+    """Type a query on the search page as a reader would; the result links."""
+    page.goto(server + PREFIX[lang] + "search/")
+    page.fill("#tebiki-search-input", query)
+    page.press("#tebiki-search-input", "Enter")
+    page.wait_for_function(
+        "() => { const s = document.getElementById('tebiki-search-status').textContent;"
+        " return s && !s.endsWith('…'); }", timeout=15000)
+    return page.eval_on_selector_all("#tebiki-search-results a",
+                                     "links => links.map(a => new URL(a.href).pathname)")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_page_type_loads_without_leaving_the_origin(page, server, site_bundle, lang):
+    requests, failures, errors = [], [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("response", lambda r: r.status >= 400 and failures.append(f"{r.status} {r.url}"))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    for kind, path in page_types(site_bundle).items():
+        page.goto(server + PREFIX[lang] + path, wait_until="networkidle")
+        assert page.locator("h1").count() == 1, kind
+        assert page.evaluate("document.documentElement.lang") == lang, kind
+    search(page, server, lang, SEARCH[lang])
+    page.wait_for_load_state("networkidle")
+    outside = [u for u in requests if not u.startswith(server)]
+    assert not outside, outside
+    assert not failures, failures
+    assert not errors, errors
+    assert any("/pagefind/" in u for u in requests)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_whole_wizard_path_works_with_javascript_off(browser, server, site_bundle, lang):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    tree = site_bundle.trees["pin-reset"]
+    path = longest_path(tree)
+    page.goto(server + PREFIX[lang])
+    page.get_by_role("link", name=tree["title"][lang], exact=True).click()
+    answers: dict = {}
+    for qid, oid in path["answers"]:
+        question = tree["questions"][qid]
+        assert page.locator("h1").inner_text() == question["text"][lang]
+        option = next(o for o in question["options"] if o["id"] == oid)
+        page.get_by_role("link", name=re.compile(re.escape(option["label"][lang]))).click()
+        answers[qid] = oid
+    outcome = engine.next_step(tree, answers)
+    assert outcome["type"] == "outcome"
+    assert page.locator("h1").inner_text() == outcome["title"][lang]
+    rows = page.locator(".tebiki-answers__row")
+    assert rows.count() == len(path["answers"])
+    assert page.locator(".tebiki-check").count() == len(outcome["bring"])
+    # change the first answer: back to the first question
+    rows.first.locator("a").click()
+    first = tree["questions"][path["answers"][0][0]]
+    assert page.locator("h1").inner_text() == first["text"][lang]
+    page.go_back()
+    assert page.locator("h1").inner_text() == outcome["title"][lang]
+    page.locator(".tebiki-restart a").click()
+    assert page.locator("h1").inner_text() == first["text"][lang]
+    context.close()
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("再設定", "/guide/pin-reset/"),
+    ("暗証番号初期化", "/guide/pin-reset/"),
+    ("紛失", "/guide/lost-card/"),
+    ("お問い合わせ", "/safety/"),
+])
+def test_japanese_search_typed_without_spaces_finds_the_page(page, server, query, expected):
+    found = search(page, server, "ja", query)
+    assert expected in found[:5], found
+    assert not [u for u in found if u.startswith("/en/")]
+
+
+def test_english_search_finds_english_pages_only(page, server):
+    found = search(page, server, "en", "stolen")
+    assert "/en/guide/lost-card/" in found[:3], found
+    assert all(u.startswith("/en/") for u in found)
+
+
+AXE_PAGES = ["home", "guide", "question", "outcome", "search"]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("kind", AXE_PAGES)
+def test_axe_finds_nothing(browser, server, site_bundle, kind, lang):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    if kind == "search":
+        search(page, server, lang, SEARCH[lang])
+        assert page.locator("#tebiki-search-results li").count() > 0
+    else:
+        page.goto(server + PREFIX[lang] + page_types(site_bundle)[kind])
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    violations = [f"{v['id']}: {v['help']} ({len(v['nodes'])}x: "
+                  f"{v['nodes'][0]['target']})" for v in results.response["violations"]]
+    context.close()
+    assert not violations, "\n".join(violations)

@@ -1,0 +1,176 @@
+"""Build the site: check the content, run MkDocs, index for search, swap in.
+
+    python scripts/build_site.py [--content decision_trees] [--out site]
+
+1. Check the content; on any error print every problem as `file:line:
+   message` (as `tebiki check` does) and stop: nothing is written.
+2. Build with MkDocs (strict) into a staging folder beside the output.
+3. Index the staging folder with Pagefind (one index per <html lang>).
+4. Swap the staging folder in; a failed build leaves the old output alone.
+
+Reproducible: dates come from SOURCE_DATE_EPOCH (set from the last commit
+when not given), and no step writes the wall-clock time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .content import DEFAULT_ROOT, compile_content, load_content
+
+ROOT = Path(__file__).resolve().parents[2]
+EXIT_OK, EXIT_CONTENT, EXIT_BUILD = 0, 1, 3
+
+
+class BuildError(Exception):
+    pass
+
+
+def source_date_epoch(root: Path, content: Path) -> str:
+    """$SOURCE_DATE_EPOCH, else the last commit's time, else the newest `reviewed:` date."""
+    given = os.environ.get("SOURCE_DATE_EPOCH")
+    if given:
+        return given
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, check=True,
+                             capture_output=True, text=True, timeout=30).stdout.strip()
+        if out:
+            return out
+    except (OSError, subprocess.SubprocessError):
+        pass
+    import datetime as dt
+    import re
+
+    dates = re.findall(r"reviewed:\s*(\d{4}-\d{2}-\d{2})",
+                       "".join(p.read_text(encoding="utf-8") for p in content.rglob("*.yaml")))
+    newest = max(dates, default="2026-01-01")
+    return str(int(dt.datetime.fromisoformat(newest).replace(tzinfo=dt.UTC).timestamp()))
+
+
+def check_content(content: Path):
+    """The compiled bundle, or None after printing every problem."""
+    loaded = load_content(content)
+    for problem in loaded.problems:
+        print(problem.format(), file=sys.stderr)
+    if loaded.errors:
+        print(f"{len(loaded.errors)} error(s): fix them, then build again (the site was not "
+              "changed)", file=sys.stderr)
+        return None
+    return compile_content(loaded)
+
+
+def run_mkdocs(config_file: Path, site_dir: Path, verbose: bool = False) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    logger = logging.getLogger("mkdocs")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    handler.setLevel(logging.INFO if verbose else logging.WARNING)
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    try:
+        config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
+        build(config)
+    except MkDocsException as exc:
+        raise BuildError(f"mkdocs: {exc}") from exc
+    except SystemExit as exc:  # mkdocs-macros exits on a macro error (on_error_fail)
+        raise BuildError(f"a macro failed (exit {exc.code}): see the message above") from exc
+    finally:
+        logger.removeHandler(handler)
+
+
+def run_pagefind(site_dir: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site_dir),
+                             "--silent"], capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        raise BuildError("pagefind failed:\n" + result.stdout + result.stderr)
+
+
+def normalize_pagefind(site_dir: Path) -> None:
+    """Pagefind lists its languages in hash-map order: sort them, so builds are identical."""
+    entry = site_dir / "pagefind" / "pagefind-entry.json"
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    data["languages"] = dict(sorted(data["languages"].items()))
+    entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                     encoding="utf-8")
+
+
+def swap_in(staging: Path, out: Path) -> None:
+    """Replace `out` by `staging` (two renames on the same file system)."""
+    if out.exists():
+        old = out.with_name(out.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        out.rename(old)
+        staging.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        staging.rename(out)
+
+
+def build_site(content: Path = DEFAULT_ROOT, out: Path = Path("site"),
+               config_file: Path = ROOT / "mkdocs.yml", *, search: bool = True,
+               verbose: bool = False) -> int:
+    from . import mkdocs_site
+
+    started = time.perf_counter()
+    content = content.resolve()
+    bundle = check_content(content)
+    if bundle is None:
+        return EXIT_CONTENT
+    saved = {k: os.environ.get(k) for k in ("TEBIKI_CONTENT", "SOURCE_DATE_EPOCH")}
+    os.environ["TEBIKI_CONTENT"] = str(content)
+    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(config_file.parent, content)
+    mkdocs_site.use_bundle(content, bundle)
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the site is for everyone
+    try:
+        run_mkdocs(config_file, staging, verbose)
+        if search:
+            run_pagefind(staging)
+            normalize_pagefind(staging)
+        swap_in(staging, out)
+    except BuildError as exc:
+        print(f"build failed: {exc}\n(the previous {out} was left as it was)", file=sys.stderr)
+        return EXIT_BUILD
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    pages = sum(1 for _ in out.rglob("index.html"))
+    print(f"built {pages} pages into {out} in {time.perf_counter() - started:.1f} s")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="build_site", description=__doc__.splitlines()[0])
+    parser.add_argument("--content", type=Path, default=ROOT / DEFAULT_ROOT,
+                        help="folder with the trees and records (default: decision_trees)")
+    parser.add_argument("--out", type=Path, default=ROOT / "site",
+                        help="where the site goes (default: site/ in the repository)")
+    parser.add_argument("--config", type=Path, default=ROOT / "mkdocs.yml")
+    parser.add_argument("--no-search", action="store_true", help="skip the Pagefind index")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    return build_site(args.content, args.out, args.config, search=not args.no_search,
+                      verbose=args.verbose)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

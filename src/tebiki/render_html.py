@@ -1,0 +1,459 @@
+"""HTML for the guide pages: a tree's whole flow, checklists, tables, boxes.
+
+The macros in `macros/main.py` call these. Each function takes the compiled
+bundle and a language and returns Markdown with HTML blocks (headings stay
+Markdown so they reach the table of contents). Every record a function shows
+is added to `used`, so a page can list its sources and the date its facts
+were last checked. The parts an outcome shares with the wizard come from
+`wizard_html`, so both say the same thing the same way.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import engine
+from .content import Bundle
+from .wizard_html import (
+    Words,
+    checklist,
+    contact_html,
+    esc,
+    inline,
+    outcome_body,
+    sources_block,
+    state_url,
+)
+
+PIN_PLACE_LABELS = {"store": "place-store", "counter": "place-counter",
+                    "online": "place-online", "app": "place-app"}
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
+
+
+class UnknownId(LookupError):
+    """A page asked for a tree, outcome or record that the content does not have."""
+
+
+def md_heading_text(pair: dict, words: Words) -> str:
+    """A content text made safe inside a Markdown heading."""
+    text = pair[words.lang]
+    bold = re.split(r"\*\*(.+?)\*\*", text)
+    out = []
+    for n, piece in enumerate(bold):
+        piece = _MD_SPECIAL.sub(r"\\\1", esc(piece))
+        out.append(f"<strong>{piece}</strong>" if n % 2 else piece)
+    return "".join(out)
+
+
+def block(html: str) -> str:
+    """An HTML block Python-Markdown passes through untouched."""
+    return "\n\n" + html.replace("\n\n", "\n") + "\n\n"
+
+
+def get_tree(bundle: Bundle, tree_id: str) -> dict:
+    if tree_id not in bundle.trees:
+        raise UnknownId(f"no tree '{tree_id}'; the trees are: {', '.join(sorted(bundle.trees))}")
+    return bundle.trees[tree_id]
+
+
+def get_record(bundle: Bundle, kind: str, rid: str) -> dict:
+    if kind not in bundle.records:
+        raise UnknownId(f"no record kind '{kind}'; the kinds are: "
+                        f"{', '.join(sorted(bundle.records))}")
+    if rid not in bundle.records[kind]:
+        raise UnknownId(f"no {kind} record '{rid}'; they are: "
+                        f"{', '.join(sorted(bundle.records[kind]))}")
+    return bundle.records[kind][rid]
+
+
+# --- conditions, in words ---------------------------------------------------------------
+
+
+def condition_html(tree: dict, cond: dict, words: Words) -> str:
+    if "answer" in cond:
+        question = tree["questions"][cond["answer"]]
+        wanted = cond["is"] if isinstance(cond["is"], list) else [cond["is"]]
+        labels = {o["id"]: o["label"] for o in question["options"]}
+        option = words.join("or-join", (words.text(labels[o]) for o in wanted))
+        return words.label("cond-answer", question=words.text(question["text"]), option=option)
+    if "all" in cond:
+        return words.join("cond-and", (condition_html(tree, c, words) for c in cond["all"]))
+    if "any" in cond:
+        return words.join("cond-or", (condition_html(tree, c, words) for c in cond["any"]))
+    return words.label("cond-not", cond=condition_html(tree, cond["not"], words))
+
+
+# --- an outcome with every item, each with its condition ------------------------------
+
+
+def full_outcome(tree: dict, oid: str, words: Words) -> dict:
+    """Like `engine.outcome_view`, but keeping every item and saying when it applies."""
+    outcome = tree["outcomes"][oid]
+    records = tree["records"]
+
+    def extra(item: dict) -> dict:
+        out = {"valid_from": item.get("valid_from"), "valid_until": item.get("valid_until")}
+        if item.get("when"):
+            out["condition"] = words.label("only-if",
+                                           cond=condition_html(tree, item["when"], words))
+        return out
+
+    bring = []
+    for item in outcome.get("bring", []):
+        entry = {"note": item.get("note"), **extra(item)}
+        if "sets" in item:
+            entry["kind"] = "one_of"
+            entry["sets"] = [[records["documents"][d] for d in s] for s in item["sets"]]
+        else:
+            entry["kind"] = "doc"
+            entry["doc"] = records["documents"][item["doc"]]
+        bring.append(entry)
+    view = engine.outcome_view(tree, oid, _all_answers(tree, oid))
+    view["bring"] = bring
+    for name in ("steps", "warnings"):
+        view[name] = [{"text": item["text"], **extra(item)} for item in outcome.get(name, [])]
+    return view
+
+
+def _all_answers(tree: dict, oid: str) -> dict:
+    """Answers of the first path that reaches `oid` (for the parts without conditions)."""
+    for path in engine.iter_paths(tree):
+        if path["end"] == "outcome" and path["id"] == oid:
+            return dict(path["answers"])
+    return {}
+
+
+def used_records(view: dict) -> list:
+    """Every record an outcome view shows (for the page's sources)."""
+    out = list(view["places"]) + list(view["contacts"]) + list(view["pins"])
+    for item in view["bring"]:
+        if item["kind"] == "doc":
+            out.append(item["doc"])
+        else:
+            out.extend(d for group in item["sets"] for d in group)
+    return out
+
+
+# --- a tree's whole guide ---------------------------------------------------------------
+
+
+def _anchor(tree_id: str, kind: str, node: str) -> str:
+    return f"{tree_id}-{kind}-{node}"
+
+
+def _target(tree: dict, target: str, words: Words) -> str:
+    """Where an option leads: a question, an outcome, or a route by earlier answers."""
+    tid = tree["id"]
+    if target in tree["questions"]:
+        text = words.label("guide-to-question", text=words.text(tree["questions"][target]["text"]))
+        return f'<a href="#{_anchor(tid, "q", target)}">{text}</a>'
+    if target in tree["outcomes"]:
+        text = words.label("guide-to-outcome", text=words.text(tree["outcomes"][target]["title"]))
+        return f'<a href="#{_anchor(tid, "o", target)}">{text}</a>'
+    entries = []
+    for entry in tree["routes"][target]:
+        if entry.get("when"):
+            cond = words.label("guide-if", cond=condition_html(tree, entry["when"], words))
+        else:
+            cond = words.label("guide-otherwise")
+        entries.append(f"<li>{words.field(cond, _target(tree, entry['goto'], words))}</li>")
+    return words.label("guide-depends") + '<ul class="tebiki-guide-route">' + "".join(entries) \
+        + "</ul>"
+
+
+def tree_guide(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
+               used: list | None = None) -> str:
+    """Every question (its options and where each leads) and every outcome in full."""
+    tree = get_tree(bundle, tree_id)
+    words = Words(bundle.labels, lang)
+    if used is not None:
+        used.append(tree)
+    out = [block(f'<p class="tebiki-start"><a class="tebiki-button" '
+                 f'href="{esc(state_url(wizard_root, tree_id, []))}">'
+                 f'{words.label("start-wizard")}</a></p>')]
+    out.append(f"## {words.label('guide-questions')} {{#{tree_id}-questions}}\n")
+    for n, (qid, question) in enumerate(_questions_in_order(tree), 1):
+        out.append(f"### {n}. {md_heading_text(question['text'], words)} "
+                   f"{{#{_anchor(tree_id, 'q', qid)}}}\n")
+        parts = []
+        if qid == engine.resolve(tree, tree["start"], {})[1]:
+            parts.append(f'<p class="tebiki-tag">{words.label("guide-first")}</p>')
+        if question.get("hint"):
+            parts.append(f'<p class="tebiki-hint">{words.text(question["hint"])}</p>')
+        items = []
+        for option in question["options"]:
+            hint = f'<span class="tebiki-option__hint">{words.text(option["hint"])}</span>' \
+                if option.get("hint") else ""
+            dated = words.dated(option)
+            dated = f' <span class="tebiki-tag">{dated}</span>' if dated else ""
+            leads = words.field(words.label("guide-leads-to"),
+                                _target(tree, option["next"], words))
+            items.append(f'<li><strong>{words.text(option["label"])}</strong>{dated}{hint}'
+                         f'<span class="tebiki-guide-next">{leads}</span></li>')
+        parts.append('<ul class="tebiki-guide-options">' + "".join(items) + "</ul>")
+        out.append(block('<div class="tebiki-guide-question">' + "".join(parts) + "</div>"))
+    out.append(f"## {words.label('guide-outcomes')} {{#{tree_id}-outcomes}}\n")
+    for oid in tree["outcomes"]:
+        out.append(outcome_section(bundle, tree_id, oid, lang, level=3, used=used))
+    return "".join(out)
+
+
+def _questions_in_order(tree: dict) -> list:
+    """Questions in the order a reader meets them: breadth first from the start."""
+    order: list = []
+    queue = [tree["start"]]
+    seen: set = set()
+    while queue:
+        node = queue.pop(0)
+        if node in seen:
+            continue
+        seen.add(node)
+        if node in tree["questions"]:
+            order.append(node)
+            queue.extend(o["next"] for o in tree["questions"][node]["options"])
+        elif node in tree["routes"]:
+            queue.extend(e["goto"] for e in tree["routes"][node])
+    order.extend(q for q in tree["questions"] if q not in order)
+    return [(q, tree["questions"][q]) for q in order]
+
+
+def outcome_section(bundle: Bundle, tree_id: str, oid: str, lang: str, *, level: int = 3,
+                    used: list | None = None) -> str:
+    """One outcome in full: a heading, its summary and every part."""
+    tree = get_tree(bundle, tree_id)
+    if oid not in tree["outcomes"]:
+        raise UnknownId(f"tree '{tree_id}' has no outcome '{oid}'; its outcomes: "
+                        f"{', '.join(tree['outcomes'])}")
+    words = Words(bundle.labels, lang)
+    view = full_outcome(tree, oid, words)
+    if used is not None:
+        used.append(tree)
+        used.extend(used_records(view))
+    heading = "#" * level
+    parts = []
+    if view.get("summary"):
+        parts.append(f'<p class="tebiki-summary">{words.text(view["summary"])}</p>')
+    parts.append(outcome_body(view, words, level=level + 1,
+                              check_prefix=f"guide-{tree_id}-{oid}"))
+    if view.get("continue"):
+        links = "".join(
+            f'<li>{words.text(c["title"])}</li>' for c in view["continue"])
+        parts.append(f'<h{level + 1}>{words.label("continue")}</h{level + 1}>'
+                     f'<ul class="tebiki-links">{links}</ul>')
+    return (f"{heading} {md_heading_text(view['title'], words)} "
+            f"{{#{_anchor(tree_id, 'o', oid)}}}\n"
+            + block('<div class="tebiki-guide-outcome">' + "\n".join(parts) + "</div>"))
+
+
+def outcome_checklist(bundle: Bundle, tree_id: str, oid: str, lang: str,
+                      used: list | None = None) -> str:
+    """Just what to bring for one outcome, as tick boxes."""
+    tree = get_tree(bundle, tree_id)
+    if oid not in tree["outcomes"]:
+        raise UnknownId(f"tree '{tree_id}' has no outcome '{oid}'; its outcomes: "
+                        f"{', '.join(tree['outcomes'])}")
+    words = Words(bundle.labels, lang)
+    view = full_outcome(tree, oid, words)
+    if used is not None:
+        used.append(tree)
+        used.extend(d for item in view["bring"] for d in (
+            [item["doc"]] if item["kind"] == "doc" else [x for g in item["sets"] for x in g]))
+    return block(checklist(view["bring"], words, f"list-{tree_id}-{oid}"))
+
+
+# --- tables and boxes --------------------------------------------------------------------
+
+
+def pin_table(bundle: Bundle, lang: str, ids: list | None = None,
+              used: list | None = None) -> str:
+    words = Words(bundle.labels, lang)
+    pins = [get_record(bundle, "pins", p) for p in (ids or sorted(bundle.records["pins"]))]
+    if used is not None:
+        used.extend(pins)
+    cols = [words.label(lid) for lid in
+            ("pin", "pin-format", "pin-tries", "pin-reset-at", "pin-change-at")]
+    head = "".join(f'<th scope="col">{col}</th>' for col in cols)
+    rows = []
+    for pin in pins:
+        uses = "".join(f"<li>{words.text(u)}</li>" for u in pin["used_for"])
+        name = pin.get("short_name") or pin["name"]
+        rows.append(
+            f'<tr><th scope="row"><span class="tebiki-pin__name">{words.text(name)}</span>'
+            f'<span class="tebiki-pin__full">{words.text(pin["name"])}</span>'
+            f'<ul class="tebiki-pin__uses">{uses}</ul></th>'
+            f'<td data-label="{cols[1]}">{words.text(pin["format_text"])}</td>'
+            f'<td data-label="{cols[2]}">{words.label("pin-tries-value", n=esc(pin["tries"]))}'
+            f'</td><td data-label="{cols[3]}">{_places(pin["reset_at"], words)}</td>'
+            f'<td data-label="{cols[4]}">{_places(pin["change_at"], words)}</td></tr>')
+    return block(f'<div class="tebiki-table-wrap" role="region" tabindex="0" '
+                 f'aria-labelledby="pin-table-caption">'
+                 f'<table class="tebiki-table tebiki-pin-table">'
+                 f'<caption id="pin-table-caption">{words.label("pin-table-caption")}</caption>'
+                 f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def _places(places: list, words: Words) -> str:
+    return "<ul class=\"tebiki-plain-list\">" + "".join(
+        f"<li>{words.label(PIN_PLACE_LABELS[p])}</li>" for p in places) + "</ul>"
+
+
+def document_table(bundle: Bundle, lang: str, categories: list | None = None,
+                   used: list | None = None) -> str:
+    words = Words(bundle.labels, lang)
+    categories = categories or ["A", "B"]
+    rows = []
+    for category in categories:
+        docs = [d for d in bundle.records["documents"].values() if d["category"] == category]
+        if not docs:
+            raise UnknownId(f"no documents in category '{category}'")
+        if used is not None:
+            used.extend(docs)
+        cells = []
+        for doc in docs:
+            examples = "".join(f"<li>{words.text(e)}</li>" for e in doc.get("examples", []))
+            note = f'<p class="tebiki-note">{words.text(doc["note"])}</p>' \
+                if doc.get("note") else ""
+            cells.append(f'<p><strong>{words.text(doc["name"])}</strong></p>'
+                         + (f"<ul>{examples}</ul>" if examples else "") + note)
+        rows.append(f'<tr><th scope="row">{words.label("doc-category-" + category.lower())}</th>'
+                    f'<td data-label="{words.label("doc-documents")}">{"".join(cells)}</td></tr>')
+    head = (f'<th scope="col">{words.label("doc-category")}</th>'
+            f'<th scope="col">{words.label("doc-documents")}</th>')
+    return block(f'<div class="tebiki-table-wrap" role="region" tabindex="0" '
+                 f'aria-labelledby="doc-table-caption">'
+                 f'<table class="tebiki-table tebiki-doc-table">'
+                 f'<caption id="doc-table-caption">{words.label("doc-table-caption")}</caption>'
+                 f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def hotline_box(bundle: Bundle, lang: str, ids: list, heading: str, *,
+                level: int = 2, used: list | None = None) -> str:
+    """Phone lines in a box that stands out; `heading` is the page's own words."""
+    words = Words(bundle.labels, lang)
+    contacts = [get_record(bundle, "contacts", c) for c in ids]
+    if used is not None:
+        used.extend(contacts)
+    body = "".join(contact_html(c, words) for c in contacts)
+    return block(f'<section class="tebiki-hotline" aria-labelledby="hotline-{esc(ids[0])}">'
+                 f'<h{level} id="hotline-{esc(ids[0])}">{inline(heading)}</h{level}>'
+                 f'{body}</section>')
+
+
+def fact(bundle: Bundle, path: str, lang: str, used: list | None = None) -> str:
+    """One field of one record, like 'pins.signature.tries', as inline HTML."""
+    parts = path.split(".")
+    if len(parts) < 3:
+        raise UnknownId(f"'{path}' is not kind.id.field (like pins.signature.tries)")
+    record = get_record(bundle, parts[0], parts[1])
+    value: object = record
+    for key in parts[2:]:
+        if isinstance(value, list) and key.isdigit() and int(key) < len(value):
+            value = value[int(key)]
+        elif isinstance(value, dict) and key in value:
+            value = value[key]
+        else:
+            raise UnknownId(f"'{path}': no '{key}' in {parts[0]} record '{parts[1]}'")
+    if used is not None:
+        used.append(record)
+    words = Words(bundle.labels, lang)
+    if parts[2:] == ["hours"]:
+        return words.join("list-join", words.hours(record))
+    if isinstance(value, dict) and lang in value:
+        return words.text(value)
+    if isinstance(value, str | int):
+        return esc(value)
+    raise UnknownId(f"'{path}' is not a text or a number")
+
+
+def tree_fact(bundle: Bundle, tree_id: str, path: str, lang: str,
+              used: list | None = None) -> str:
+    """One text of a tree, like 'outcomes.counter-reset.summary' or
+    'questions.which-pin.options.signature.label', as inline HTML."""
+    tree = get_tree(bundle, tree_id)
+    value: object = tree
+    for key in path.split("."):
+        if isinstance(value, dict) and key in value:
+            value = value[key]
+        elif isinstance(value, list) and any(isinstance(v, dict) and v.get("id") == key
+                                             for v in value):
+            value = next(v for v in value if v.get("id") == key)
+        else:
+            raise UnknownId(f"tree '{tree_id}' has no '{path}' (stopped at '{key}')")
+    if not (isinstance(value, dict) and lang in value):
+        raise UnknownId(f"'{tree_id}: {path}' is not a text")
+    if used is not None:
+        used.append(tree)
+        keys = path.split(".")
+        if keys[0] == "outcomes":
+            outcome = tree["outcomes"][keys[1]]
+            used.append({"reviewed": tree["reviewed"], "sources": outcome.get("sources", [])})
+    return Words(bundle.labels, lang).text(value)
+
+
+def page_sources(bundle: Bundle, lang: str, used: list) -> str:
+    """The sources of every record a page showed, and the oldest review date among them."""
+    if not used:
+        return ""
+    words = Words(bundle.labels, lang)
+    ids: list = []
+    for rec in used:
+        for sid in rec.get("sources", []):
+            if sid not in ids:
+                ids.append(sid)
+    sources = [bundle.records["sources"][s] for s in ids]
+    reviewed = min(r["reviewed"] for r in [*used, *sources])
+    return (f"## {words.label('page-sources')} {{#page-sources}}\n"
+            + block(sources_block(sources, reviewed, words, level=None)))
+
+
+# --- links into the wizard, search ------------------------------------------------------
+
+
+def tree_text(bundle: Bundle, tree_id: str, key: str, lang: str) -> str:
+    tree = get_tree(bundle, tree_id)
+    return Words(bundle.labels, lang).text(tree.get(key))
+
+
+def start_links(bundle: Bundle, tree_ids: list, lang: str, *, wizard_root: str) -> str:
+    """One big link per tree, straight to its first question."""
+    words = Words(bundle.labels, lang)
+    items = []
+    for tree_id in tree_ids:
+        tree = get_tree(bundle, tree_id)
+        items.append(f'<li><a class="tebiki-start-link" '
+                     f'href="{esc(state_url(wizard_root, tree_id, []))}">'
+                     f'{words.text(tree["title"])}</a></li>')
+    return block('<ul class="tebiki-start-links">' + "".join(items) + "</ul>")
+
+
+def wizard_link(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
+                text: str | None = None) -> str:
+    """A button that starts a tree's wizard (its label, or `text` from the page)."""
+    get_tree(bundle, tree_id)
+    words = Words(bundle.labels, lang)
+    label = inline(text) if text else words.label("start-wizard")
+    return block(f'<p class="tebiki-start"><a class="tebiki-button" '
+                 f'href="{esc(state_url(wizard_root, tree_id, []))}">{label}</a></p>')
+
+
+SEARCH_LABELS = ("search-results", "search-none", "search-loading", "search-failed")
+
+
+def search_box(bundle: Bundle, lang: str, *, site_root: str) -> str:
+    """The search form; assets/tebiki-search.js runs Pagefind on it (needs JavaScript)."""
+    words = Words(bundle.labels, lang)
+    data = " ".join(f'data-{lid}="{esc(bundle.labels[lid][lang])}"' for lid in SEARCH_LABELS)
+    return block(
+        f'<div id="tebiki-search" class="tebiki-search" data-bundle="{esc(site_root)}pagefind/" '
+        f'{data}>'
+        f'<form class="tebiki-search__form" role="search" method="get" action="">'
+        f'<label for="tebiki-search-input">{words.label("search-label")}</label>'
+        f'<div class="tebiki-search__row"><input type="search" id="tebiki-search-input" '
+        f'name="q" autocomplete="off">'
+        f'<button type="submit" class="tebiki-button">{words.label("search-button")}</button>'
+        f'</div></form>'
+        f'<p id="tebiki-search-status" class="tebiki-search__status" role="status"></p>'
+        f'<ol id="tebiki-search-results" class="tebiki-search__results" hidden></ol>'
+        f'<noscript><p>{words.label("search-needs-js")}</p></noscript>'
+        f'</div>'
+        f'<script type="module" src="{esc(site_root)}assets/tebiki-search.js"></script>')

@@ -1,0 +1,509 @@
+"""One wizard state (a question or an outcome) as an HTML fragment.
+
+The static site renders every reachable state with this module at build time,
+and the browser runtime calls the very same `render_state` on Pyodide to
+redraw the wizard without a reload. So, like the engine, it imports the
+standard library only, and it loads both as a package member and as a
+top-level module next to `engine.py`.
+
+Input is what `engine.next_step` returns, the labels (every `ui/*.yaml`
+merged, as in the compiled bundle), a language, and `root`: the URL of the
+folder that holds every tree's wizard (`/wizard/` or, on a static page,
+relative like `../../`). State URLs are `root + tree/ + option/option/.../`,
+one segment per answer in the order the questions were asked.
+
+Every text is escaped; the output is deterministic (same input, same bytes).
+Hooks for the browser runtime: the region is `<div id="tebiki-wizard">` with
+data-tree, data-lang, data-state (question|outcome), data-node, data-root and
+data-answers (JSON, in path order); option links carry data-option; the
+heading has id `tebiki-heading` and tabindex=-1 (focus target); tick boxes
+have ids stable per tree, outcome and document.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import date, datetime
+
+try:
+    from . import engine
+except ImportError:  # loaded as a top-level module (Pyodide), next to engine.py
+    import engine  # type: ignore[no-redef]
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+REGION_ID = "tebiki-wizard"
+HEADING_ID = "tebiki-heading"
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def inline(text: str) -> str:
+    """A content text as HTML: escaped, with its `**bold**` kept as <strong>."""
+    return _BOLD.sub(r"<strong>\1</strong>", esc(text))
+
+
+def plain(text: str) -> str:
+    """A content text without its light Markdown, not escaped (for titles)."""
+    return _BOLD.sub(r"\1", text)
+
+
+def state_url(root: str, tree_id: str, options: list) -> str:
+    """The URL of the state reached by choosing `options` in order."""
+    return root + tree_id + "/" + "".join(o + "/" for o in options)
+
+
+class Words:
+    """The labels and content texts of one language."""
+
+    def __init__(self, labels: dict, lang: str) -> None:
+        self.labels = labels
+        self.lang = lang
+
+    def text(self, pair: dict | None) -> str:
+        """A {ja, en} content text as inline HTML ('' when absent)."""
+        return inline(pair[self.lang]) if pair else ""
+
+    def plain(self, pair: dict | None) -> str:
+        return plain(pair[self.lang]) if pair else ""
+
+    def label(self, lid: str, **fill: str) -> str:
+        """A label as HTML; `fill` values are HTML already and go in its {slots}."""
+        template = self.labels[lid][self.lang]
+        out = []
+        last = 0
+        for match in _SLOT.finditer(template):
+            out.append(esc(template[last:match.start()]))
+            out.append(fill[match.group(1)])
+            last = match.end()
+        out.append(esc(template[last:]))
+        return "".join(out)
+
+    def join(self, lid: str, items) -> str:
+        """Items joined by a `{a}…{b}` label, like list-join: 'a、b、c' or 'a, b, c'."""
+        items = list(items)
+        out = items[0] if items else ""
+        for item in items[1:]:
+            out = self.label(lid, a=out, b=item)
+        return out
+
+    def field(self, name: str, value: str) -> str:
+        """'name: value' (HTML in, HTML out)."""
+        return self.label("field", name=name, value=value)
+
+    def label_plain(self, lid: str, **fill: str) -> str:
+        template = self.labels[lid][self.lang]
+        return _SLOT.sub(lambda m: fill[m.group(1)], template)
+
+    # --- dates, days and hours --------------------------------------------------------
+
+    def days(self, days: list) -> str:
+        if list(days) == list(WEEKDAYS):
+            return self.label("every-day")
+        if list(days) == list(WEEKDAYS[:5]):
+            return self.label("weekdays")
+        if list(days) == list(WEEKDAYS[5:]):
+            return self.label("weekends")
+        return self.join("day-join", (self.label("day-" + d) for d in days))
+
+    def hours(self, rec: dict) -> list:
+        """One HTML line per opening-hours entry, then closed dates."""
+        lines = []
+        for h in rec.get("hours", []):
+            if h["open"] == "00:00" and h["close"] == "24:00":
+                span = self.label("open-24h")
+            else:
+                span = self.label("time-range", open=esc(_clock(h["open"])),
+                                  close=esc(_clock(h["close"])))
+            lines.append(self.label("day-hours", days=self.days(h["days"]), hours=span))
+        for span in rec.get("closed_dates", []):
+            lines.append(self.label("closed-dates") + " " + self.label(
+                "closed-span", start=self.month_day(span["from"]), end=self.month_day(span["to"])))
+        return lines
+
+    def month_day(self, md: str) -> str:
+        month, day = (int(x) for x in md.split("-"))
+        return self.label("month-day", m=str(month), d=str(day),
+                          month=self.label(f"month-{month}"))
+
+    def dated(self, item: dict) -> str:
+        """'From …' / 'Until …' for an item shown without a clock ('' if undated)."""
+        start, end = item.get("valid_from"), item.get("valid_until")
+        if start and end:
+            return self.label("dated-between", start=esc(start), end=esc(end))
+        if start:
+            return self.label("dated-from", date=esc(start))
+        if end:
+            return self.label("dated-until", date=esc(end))
+        return ""
+
+    def status(self, status: dict | None, now: datetime | None) -> str:
+        """Open now / opens at, from the engine's `status` (only with a clock)."""
+        if not status:
+            return ""
+        if status["open_now"]:
+            if status.get("always"):
+                text, kind = self.label("status-open-always"), "open"
+            elif status.get("closes_at"):
+                text = self.label("status-open-until", time=esc(_clock(status["closes_at"])))
+                kind = "open"
+            else:
+                text, kind = self.label("status-open"), "open"
+        elif status.get("opens_at"):
+            text = self.label("status-closed-opens", when=self.when(status["opens_at"], now))
+            kind = "closed"
+        else:
+            text, kind = self.label("status-closed"), "closed"
+        return f'<p class="tebiki-status tebiki-status--{kind}">{text}</p>'
+
+    def when(self, iso: str, now: datetime | None) -> str:
+        moment = datetime.fromisoformat(iso)
+        time = esc(_clock(moment.strftime("%H:%M")))
+        if now is not None:
+            days = (moment.date() - now.date()).days
+            if days == 0:
+                return self.label("when-today", time=time)
+            if days == 1:
+                return self.label("when-tomorrow", time=time)
+        return self.label("when-day", date=self.month_day(moment.strftime("%m-%d")),
+                          weekday=self.label("day-" + WEEKDAYS[moment.weekday()]), time=time)
+
+
+def _clock(hhmm: str) -> str:
+    """'06:30' reads as '6:30'."""
+    hours, minutes = hhmm.split(":")
+    return f"{int(hours)}:{minutes}"
+
+
+def _moment(now: object) -> datetime | None:
+    if now is None or isinstance(now, datetime):
+        return now
+    if isinstance(now, date):
+        return datetime(now.year, now.month, now.day)
+    return datetime.fromisoformat(str(now))
+
+
+# --- the state as a whole -------------------------------------------------------------
+
+
+def render_state(result: dict, labels: dict, lang: str, *, root: str,
+                 now: object = None, trees: dict | None = None,
+                 guide_url: str | None = None) -> str:
+    """The wizard region for one `engine.next_step` result.
+
+    `root` ends with '/'. `now` (browser only) turns on the open-now notes.
+    `trees` (id -> compiled tree), when given, places pre-answered `continue`
+    links exactly; without it their answers are taken in the order written.
+    `guide_url`, when given, links the outcome to the tree's whole guide.
+    """
+    words = Words(labels, lang)
+    options = [a["option"] for a in result["answers"]]
+    answers = {a["question"]: a["option"] for a in result["answers"]}
+    attrs = {
+        "id": REGION_ID,
+        "class": f"tebiki-wizard tebiki-wizard--{result['type']}",
+        "data-tree": result["tree"],
+        "data-lang": lang,
+        "data-state": result["type"],
+        "data-node": result["id"],
+        "data-root": root,
+        "data-answers": json.dumps(answers, ensure_ascii=False, separators=(",", ":")),
+    }
+    head = "<div " + " ".join(f'{k}="{esc(v)}"' for k, v in attrs.items()) + ">"
+    if result["type"] == "question":
+        body = _question(result, words, root, options)
+    else:
+        body = _outcome(result, words, root, options, _moment(now), trees, guide_url)
+    return head + "\n" + body + "\n</div>\n"
+
+
+def page_title(result: dict, lang: str) -> str:
+    """The state's title as plain text: the question, or the outcome's title."""
+    pair = result["text"] if result["type"] == "question" else result["title"]
+    return plain(pair[lang])
+
+
+def _question(result: dict, words: Words, root: str, options: list) -> str:
+    tree = result["tree"]
+    parts = []
+    if options:
+        back = state_url(root, tree, options[:-1])
+        parts.append(f'<p class="tebiki-back-wrap"><a class="tebiki-back" href="{esc(back)}">'
+                     f'{words.label("back")}</a></p>')
+    parts.append(f'<p class="tebiki-caption">{words.text(result["tree_title"])}</p>')
+    parts.append(f'<h1 id="{HEADING_ID}" class="tebiki-heading" tabindex="-1">'
+                 f'{words.text(result["text"])}</h1>')
+    described = ""
+    if result.get("hint"):
+        parts.append(f'<p class="tebiki-hint" id="tebiki-hint">{words.text(result["hint"])}</p>')
+        described = ' aria-describedby="tebiki-hint"'
+    items = []
+    for option in result["options"]:
+        href = state_url(root, tree, [*options, option["id"]])
+        hint = ""
+        if option.get("hint"):
+            hint = f'<span class="tebiki-option__hint">{words.text(option["hint"])}</span>'
+        items.append(f'<li><a class="tebiki-option" href="{esc(href)}" '
+                     f'data-option="{esc(option["id"])}">'
+                     f'<span class="tebiki-option__label">{words.text(option["label"])}</span>'
+                     f'{hint}</a></li>')
+    parts.append(f'<ul class="tebiki-options" aria-labelledby="{HEADING_ID}"{described}>'
+                 + "".join(items) + "</ul>")
+    if options:
+        parts.append(f'<p class="tebiki-restart"><a href="{esc(state_url(root, tree, []))}">'
+                     f'{words.label("start-again")}</a></p>')
+    return "\n".join(parts)
+
+
+def _outcome(result: dict, words: Words, root: str, options: list, now: datetime | None,
+             trees: dict | None, guide_url: str | None) -> str:
+    tree = result["tree"]
+    parts = []
+    if options:
+        back = state_url(root, tree, options[:-1])
+        parts.append(f'<p class="tebiki-back-wrap"><a class="tebiki-back" href="{esc(back)}">'
+                     f'{words.label("back")}</a></p>')
+    parts.append('<div class="tebiki-panel">')
+    parts.append(f'<p class="tebiki-caption">{words.text(result["tree_title"])}</p>')
+    parts.append(f'<h1 id="{HEADING_ID}" class="tebiki-heading" tabindex="-1">'
+                 f'{words.text(result["title"])}</h1>')
+    if result.get("summary"):
+        parts.append(f'<p class="tebiki-summary">{words.text(result["summary"])}</p>')
+    parts.append("</div>")
+    parts.append(outcome_body(result, words, level=2, check_prefix=f"tebiki-check-{tree}-"
+                              f"{result['id']}", now=now, id_prefix="tebiki-"))
+    if result.get("continue"):
+        links = []
+        for link in result["continue"]:
+            href = state_url(root, link["tree"], continue_options(link, trees))
+            links.append(f'<li><a href="{esc(href)}">{words.text(link["title"])}</a></li>')
+        parts.append(_h(2, words.label("continue"), "tebiki-continue"))
+        parts.append('<ul class="tebiki-links">' + "".join(links) + "</ul>")
+    parts.append(_answers(result, words, root, options))
+    parts.append(f'<p class="tebiki-restart"><a href="{esc(state_url(root, tree, []))}">'
+                 f'{words.label("start-again")}</a></p>')
+    if guide_url:
+        parts.append(f'<p class="tebiki-guide-link"><a href="{esc(guide_url)}">'
+                     f'{words.label("read-guide")}</a></p>')
+    parts.append(sources_block(result["sources"], result["reviewed"], words, level=2,
+                               heading_id="tebiki-sources"))
+    return "\n".join(parts)
+
+
+def continue_options(link: dict, trees: dict | None) -> list:
+    """The URL segments of a pre-answered `continue` link."""
+    answers = link.get("answers") or {}
+    if trees and link["tree"] in trees:
+        return [option for _question, option in engine.walk(trees[link["tree"]], answers)["path"]]
+    return list(answers.values())
+
+
+def _answers(result: dict, words: Words, root: str, options: list) -> str:
+    if not result["answers"]:
+        return ""
+    rows = []
+    for n, answer in enumerate(result["answers"]):
+        href = state_url(root, result["tree"], options[:n])
+        hidden = words.label("change-answer", question=words.text(answer["text"]))
+        rows.append(f'<div class="tebiki-answers__row"><dt>{words.text(answer["text"])}</dt>'
+                    f'<dd>{words.text(answer["label"])}</dd>'
+                    f'<dd class="tebiki-answers__change"><a href="{esc(href)}" '
+                    f'data-question="{esc(answer["question"])}">{words.label("change")}'
+                    f'<span class="tebiki-visually-hidden"> ({hidden})</span>'
+                    '</a></dd></div>')
+    return (_h(2, words.label("your-answers"), "tebiki-your-answers")
+            + '\n<dl class="tebiki-answers">' + "".join(rows) + "</dl>")
+
+
+# --- outcome parts (shared with the guide pages) --------------------------------------
+
+
+def _h(level: int, content: str, hid: str | None = None) -> str:
+    ident = f' id="{esc(hid)}"' if hid else ""
+    return f"<h{level}{ident}>{content}</h{level}>"
+
+
+def _extra(item: dict, words: Words) -> str:
+    """The dated note and the condition of an item, if any."""
+    notes = []
+    dated = words.dated(item)
+    if dated:
+        notes.append(f'<span class="tebiki-tag">{dated}</span>')
+    if item.get("condition"):
+        notes.append(f'<span class="tebiki-tag tebiki-tag--when">{item["condition"]}</span>')
+    return (" " + " ".join(notes)) if notes else ""
+
+
+def outcome_body(view: dict, words: Words, *, level: int, check_prefix: str,
+                 now: datetime | None = None, id_prefix: str | None = None) -> str:
+    """Key facts, where, bring, steps, warnings, contacts, PINs, if it fails.
+
+    Items may carry `condition` (HTML, from the guide) and dates; `level` is
+    the heading level of each part; `id_prefix` names the parts' headings.
+    """
+    parts = []
+
+    def heading(lid: str) -> str:
+        return _h(level, words.label(lid), f"{id_prefix}{lid}" if id_prefix else None)
+
+    facts = []
+    for name, lid in (("cost", "cost"), ("time", "time")):
+        if view.get(name):
+            facts.append(f'<div class="tebiki-facts__row"><dt>{words.label(lid)}</dt>'
+                         f'<dd>{words.text(view[name])}</dd></div>')
+    if facts:
+        parts.append('<dl class="tebiki-facts">' + "".join(facts) + "</dl>")
+    if view.get("places"):
+        parts.append(heading("where"))
+        parts.append('<ul class="tebiki-places">' + "".join(
+            "<li>" + place_html(p, words, now) + "</li>" for p in view["places"]) + "</ul>")
+    if view.get("bring"):
+        parts.append(heading("bring"))
+        parts.append(checklist(view["bring"], words, check_prefix))
+    if view.get("steps"):
+        parts.append(heading("steps"))
+        parts.append('<ol class="tebiki-steps">' + "".join(
+            f'<li>{words.text(s["text"])}{_extra(s, words)}</li>' for s in view["steps"])
+            + "</ol>")
+    if view.get("warnings"):
+        parts.append(heading("warnings"))
+        texts = [words.text(item["text"]) + _extra(item, words) for item in view["warnings"]]
+        inner = f"<p>{texts[0]}</p>" if len(texts) == 1 else \
+            "<ul>" + "".join(f"<li>{t}</li>" for t in texts) + "</ul>"
+        parts.append(f'<div class="tebiki-warning">{inner}</div>')
+    if view.get("contacts"):
+        parts.append(heading("contacts"))
+        parts.append("".join(contact_html(c, words, now) for c in view["contacts"]))
+    if view.get("pins"):
+        parts.append(heading("pins-involved"))
+        parts.append('<ul class="tebiki-pins">' + "".join(
+            "<li>" + words.field(f'<strong>{words.text(p["name"])}</strong>',
+                                 words.text(p["format_text"]))
+            + " (" + words.field(words.label("pin-tries"), esc(p["tries"])) + ")</li>"
+            for p in view["pins"]) + "</ul>")
+    if view.get("if_fails"):
+        parts.append(heading("if-fails"))
+        parts.append(f'<p>{words.text(view["if_fails"])}</p>')
+    return "\n".join(parts)
+
+
+def place_html(place: dict, words: Words, now: datetime | None = None) -> str:
+    lines = [f'<strong class="tebiki-place__name">{words.text(place["name"])}</strong>']
+    hours = words.hours(place)
+    if hours:
+        lines.append('<span class="tebiki-hours">'
+                     + words.field(words.label("hours"), words.join("list-join", hours))
+                     + "</span>")
+    for key in ("hours_note", "note"):
+        if place.get(key):
+            lines.append(f'<span class="tebiki-note">{words.text(place[key])}</span>')
+    out = "<br>".join(lines)
+    return out + words.status(place.get("status"), now)
+
+
+def document_html(doc: dict, words: Words, count: int = 1) -> str:
+    name = words.text(doc["name"])
+    if count > 1:
+        name = words.label("times", name=name, n=str(count))
+    out = f'<span class="tebiki-doc__name">{name}</span>'
+    if doc.get("examples"):
+        examples = words.join("list-join", (words.text(e) for e in doc["examples"]))
+        out += ('<span class="tebiki-doc__examples">'
+                + words.field(words.label("examples"), examples) + "</span>")
+    if doc.get("note"):
+        out += f'<span class="tebiki-doc__note">{words.text(doc["note"])}</span>'
+    return out
+
+
+def _grouped(docs: list) -> list:
+    """Documents of a set, the same one twice counted once: [(doc, count)]."""
+    out: list = []
+    for doc in docs:
+        for entry in out:
+            if entry[0]["id"] == doc["id"]:
+                entry[1] += 1
+                break
+        else:
+            out.append([doc, 1])
+    return out
+
+
+def checklist(bring: list, words: Words, prefix: str) -> str:
+    """What to bring, one tick box per item (ids stable per document)."""
+    items = []
+    seen: dict = {}
+    for item in bring:
+        if item["kind"] == "doc":
+            key = item["doc"]["id"]
+            body = document_html(item["doc"], words)
+        else:
+            key = "one-of-" + "-".join(d["id"] for d in item["sets"][0])
+            sets = []
+            for group in item["sets"]:
+                docs = words.join("and-join", (document_html(doc, words, count)
+                                               for doc, count in _grouped(group)))
+                sets.append(f"<li>{docs}</li>")
+            body = (f'<span class="tebiki-doc__name">{words.label("one-of")}</span>'
+                    '<ol class="tebiki-oneof">' + "".join(sets) + "</ol>")
+        seen[key] = seen.get(key, 0) + 1
+        box = f"{prefix}-{key}" + (f"-{seen[key]}" if seen[key] > 1 else "")
+        note = f'<span class="tebiki-doc__note">{words.text(item["note"])}</span>' \
+            if item.get("note") else ""
+        items.append(f'<li class="tebiki-checklist__item"><input type="checkbox" '
+                     f'class="tebiki-check" id="{esc(box)}"><label for="{esc(box)}">{body}'
+                     f'</label>{note}{_extra(item, words)}</li>')
+    return '<ul class="tebiki-checklist">' + "".join(items) + "</ul>"
+
+
+def contact_html(contact: dict, words: Words, now: datetime | None = None) -> str:
+    phones = []
+    for phone in contact["phones"]:
+        guidance = ""
+        if phone.get("guidance"):
+            guidance = ('<span class="tebiki-phone__guidance">'
+                        f'{words.text(phone["guidance"])}</span>')
+        phones.append(f'<li><a class="tebiki-phone__number" href="{esc(phone["tel"])}">'
+                      f'{esc(phone["number"])}</a> <span class="tebiki-phone__label">'
+                      f'{words.text(phone["label"])}</span>{guidance}</li>')
+    lines = [f'<p class="tebiki-contact__name"><strong>{words.text(contact["name"])}</strong></p>',
+             '<ul class="tebiki-phones">' + "".join(phones) + "</ul>"]
+    hours = words.hours(contact)
+    if hours:
+        lines.append('<p class="tebiki-hours">'
+                     + words.field(words.label("hours"), words.join("list-join", hours))
+                     + "</p>")
+    if contact.get("hours_note"):
+        lines.append(f'<p class="tebiki-note">{words.text(contact["hours_note"])}</p>')
+    if contact.get("languages") and contact["languages"] != ["ja"]:
+        names = words.join("list-join", (_language(code, words)
+                                         for code in contact["languages"]))
+        lines.append(f'<p class="tebiki-note">{words.label("languages-list", langs=names)}</p>')
+    if contact.get("note"):
+        lines.append(f'<p class="tebiki-note">{words.text(contact["note"])}</p>')
+    lines.append(words.status(contact.get("status"), now))
+    return '<div class="tebiki-contact">' + "".join(lines) + "</div>"
+
+
+def _language(code: str, words: Words) -> str:
+    lid = "lang-" + code
+    return words.label(lid) if lid in words.labels else esc(code)
+
+
+def sources_block(sources: list, reviewed: str, words: Words, *, level: int | None,
+                  heading_id: str | None = None) -> str:
+    """Sources as links, and the review date; `level` None leaves out the heading."""
+    heading = _h(level, words.label("sources"), heading_id) if level else ""
+    items = "".join(
+        f'<li><a href="{esc(s["url"])}">{words.text(s["title"])}</a> '
+        f'<span class="tebiki-source__publisher">{words.text(s["publisher"])}</span></li>'
+        for s in sources)
+    return ('<section class="tebiki-sources">' + heading + f'<ul>{items}</ul>'
+            '<p class="tebiki-reviewed">' + words.field(
+                words.label("reviewed"), f'<time datetime="{esc(reviewed)}">{esc(reviewed)}</time>')
+            + "</p></section>")
