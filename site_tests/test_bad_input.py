@@ -54,6 +54,7 @@ EXPECTED: dict[str, tuple[int, str, str]] = {
     "bad-date": (4, "2026-13-01 is not a real date", "error"),
     "continue-unknown-tree": (17, "no tree 'pin-chnage' to continue with", "error"),
     "continue-off-path": (18, "these answers are not on the path the others take: who", "error"),
+    "unknown-phone": (17, "the phone number 0120-95-0187 in this text is in no contact", "error"),
     "merge-key": (16, "'<<' merge keys are not supported", "error"),
     "one-option": (10, "a question needs at least two options", "error"),
     "window-reversed": (17, "valid_from is after valid_until", "error"),

@@ -179,10 +179,10 @@ def tree_guide(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
         if qid == engine.resolve(tree, tree["start"], {})[1]:
             parts.append(f'<p class="tebiki-tag">{words.label("guide-first")}</p>')
         if question.get("hint"):
-            parts.append(f'<p class="tebiki-hint">{words.text(question["hint"])}</p>')
+            parts.append(f'<p class="tebiki-hint">{words.rich(question["hint"])}</p>')
         items = []
         for option in question["options"]:
-            hint = f'<span class="tebiki-option__hint">{words.text(option["hint"])}</span>' \
+            hint = f'<span class="tebiki-option__hint">{words.rich(option["hint"])}</span>' \
                 if option.get("hint") else ""
             dated = words.dated(option)
             dated = f' <span class="tebiki-tag">{dated}</span>' if dated else ""
@@ -232,7 +232,7 @@ def outcome_section(bundle: Bundle, tree_id: str, oid: str, lang: str, *, level:
     heading = "#" * level
     parts = []
     if view.get("summary"):
-        parts.append(f'<p class="tebiki-summary">{words.text(view["summary"])}</p>')
+        parts.append(f'<p class="tebiki-summary">{words.rich(view["summary"])}</p>')
     parts.append(outcome_body(view, words, level=level + 1,
                               check_prefix=f"guide-{tree_id}-{oid}"))
     if view.get("continue"):

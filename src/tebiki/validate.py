@@ -56,6 +56,7 @@ class Validator:
 
     def run(self) -> None:
         self.check_record_references()
+        self.check_phone_mentions()
         for loaded in self.trees.values():
             self.check_tree_references(loaded)
             # Walking paths through a tree with broken parts would only repeat its errors.
@@ -82,6 +83,23 @@ class Validator:
                 source = self.records.sources[kind][rid]
                 for i, sid in enumerate(rec.get("sources", []) if kind != "sources" else []):
                     self._ref(source, (*rec["_key"], "sources", i), "sources", sid)
+
+    def check_phone_mentions(self) -> None:
+        """A phone number written in a text must be a contact record's number, so the
+        number is kept in one place and pages can make it a tap-to-call link."""
+        known = {p["number"] for rec in self.records.records.get("contacts", {}).values()
+                 for p in rec.get("phones", [])}
+        sources = {id(s): s for kind in self.records.sources.values() for s in kind.values()}
+        sources.update({id(t.source): t.source for t in self.trees.values()})
+        for source in sources.values():
+            for key, text in _texts(source.data, ()):
+                if key and key[-1] == "number":
+                    continue
+                for number in engine.PHONE_IN_TEXT.findall(text):
+                    if number not in known:
+                        self.report(source, key, f"the phone number {number} in this text is "
+                                    "in no contact record: add it to records/contacts.yaml, or "
+                                    "fix the number")
 
     def check_tree_references(self, loaded: LoadedTree) -> None:
         tree, source = loaded.model, loaded.source
@@ -259,6 +277,18 @@ class Validator:
             for item_key in items:
                 self.report(source, item_key, "this condition is true on no path that ends "
                             f"at '{oid}': the item will never show", WARNING)
+
+
+def _texts(value: Any, key: Key):
+    """Every text in a file's data, with its place."""
+    if isinstance(value, str):
+        yield key, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _texts(v, (*key, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _texts(v, (*key, i))
 
 
 def _conditional_items(tree: dict) -> dict[str, dict[Key, dict]]:

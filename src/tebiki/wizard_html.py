@@ -49,6 +49,13 @@ def inline(text: str) -> str:
     return _BOLD.sub(r"<strong>\1</strong>", esc(text))
 
 
+def link_phones(html_text: str) -> str:
+    """Phone numbers in an HTML text become tap-to-call links."""
+    return engine.PHONE_IN_TEXT.sub(
+        lambda m: f'<a class="tebiki-tel" href="tel:{"+" if m[0].startswith("+") else ""}'
+                  f'{re.sub(r"[^0-9]", "", m[0])}">{m[0]}</a>', html_text)
+
+
 def plain(text: str) -> str:
     """A content text without its light Markdown, not escaped (for titles)."""
     return _BOLD.sub(r"\1", text)
@@ -69,6 +76,10 @@ class Words:
     def text(self, pair: dict | None) -> str:
         """A {ja, en} content text as inline HTML ('' when absent)."""
         return inline(pair[self.lang]) if pair else ""
+
+    def rich(self, pair: dict | None) -> str:
+        """Like text(), with phone numbers as tel: links (not for text inside a link)."""
+        return link_phones(self.text(pair))
 
     def plain(self, pair: dict | None) -> str:
         return plain(pair[self.lang]) if pair else ""
@@ -241,7 +252,7 @@ def _question(result: dict, words: Words, root: str, options: list) -> str:
                  f'{words.text(result["text"])}</h1>')
     described = ""
     if result.get("hint"):
-        parts.append(f'<p class="tebiki-hint" id="tebiki-hint">{words.text(result["hint"])}</p>')
+        parts.append(f'<p class="tebiki-hint" id="tebiki-hint">{words.rich(result["hint"])}</p>')
         described = ' aria-describedby="tebiki-hint"'
     items = []
     for option in result["options"]:
@@ -274,7 +285,7 @@ def _outcome(result: dict, words: Words, root: str, options: list, now: datetime
     parts.append(f'<h1 id="{HEADING_ID}" class="tebiki-heading" tabindex="-1">'
                  f'{words.text(result["title"])}</h1>')
     if result.get("summary"):
-        parts.append(f'<p class="tebiki-summary">{words.text(result["summary"])}</p>')
+        parts.append(f'<p class="tebiki-summary">{words.rich(result["summary"])}</p>')
     parts.append("</div>")
     parts.append(outcome_body(result, words, level=2, check_prefix=f"tebiki-check-{tree}-"
                               f"{result['id']}", now=now, id_prefix="tebiki-"))
@@ -369,11 +380,11 @@ def outcome_body(view: dict, words: Words, *, level: int, check_prefix: str,
     if view.get("steps"):
         parts.append(heading("steps"))
         parts.append('<ol class="tebiki-steps">' + "".join(
-            f'<li>{words.text(s["text"])}{_extra(s, words)}</li>' for s in view["steps"])
+            f'<li>{words.rich(s["text"])}{_extra(s, words)}</li>' for s in view["steps"])
             + "</ol>")
     if view.get("warnings"):
         parts.append(heading("warnings"))
-        texts = [words.text(item["text"]) + _extra(item, words) for item in view["warnings"]]
+        texts = [words.rich(item["text"]) + _extra(item, words) for item in view["warnings"]]
         inner = f"<p>{texts[0]}</p>" if len(texts) == 1 else \
             "<ul>" + "".join(f"<li>{t}</li>" for t in texts) + "</ul>"
         parts.append(f'<div class="tebiki-warning">{inner}</div>')
@@ -389,7 +400,7 @@ def outcome_body(view: dict, words: Words, *, level: int, check_prefix: str,
             for p in view["pins"]) + "</ul>")
     if view.get("if_fails"):
         parts.append(heading("if-fails"))
-        parts.append(f'<p>{words.text(view["if_fails"])}</p>')
+        parts.append(f'<p>{words.rich(view["if_fails"])}</p>')
     return "\n".join(parts)
 
 
