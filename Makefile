@@ -5,10 +5,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: setup system check paths compile snapshots test lint site bench-site serve clean
+.PHONY: setup system check paths compile snapshots test lint site bench-site bench-wizard serve clean
 
-setup: $(STAMP) system
+setup: $(STAMP) $(NPM_STAMP) system
 
 # Python packages, pinned in requirements.lock (the full resolved set).
 $(STAMP): pyproject.toml requirements.lock
@@ -16,6 +17,10 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
+
+# Pyodide for the in-browser wizard, pinned in package-lock.json (npm registry only).
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 
 # Debian packages the browser tests need: Chromium and CJK fonts.
 system:
@@ -39,19 +44,23 @@ snapshots: $(STAMP)
 	$(BIN)/python scripts/update_snapshots.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check src site_tests scripts macros
+	$(BIN)/ruff check src site_tests scripts macros pyodide
 
 test: setup lint
 	$(BIN)/tebiki check
 	$(BIN)/pytest -q
 
 # The site into site/: content check, MkDocs, Pagefind; swapped in only when all worked.
-site: $(STAMP)
+site: $(STAMP) $(NPM_STAMP)
 	$(BIN)/tebiki build --out site
 
 # Pages, build time, and our layer's cost against plain MkDocs (target ratio <= 1.3).
-bench-site: $(STAMP)
+bench-site: $(STAMP) $(NPM_STAMP)
 	$(BIN)/python scripts/bench_site.py
+
+# Boot, step latency and bytes of the in-browser wizard, against stock Pyodide.
+bench-wizard: setup
+	$(BIN)/python scripts/bench_wizard.py
 
 serve: site
 	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory site

@@ -119,6 +119,21 @@ def swap_in(staging: Path, out: Path) -> None:
         staging.rename(out)
 
 
+def add_browser_runtime(bundle, site_dir: Path) -> None:
+    """Pyodide, the engine and the compiled trees into site_dir/_tebiki/, so the
+    wizard pages can answer in the page (scripts/vendor_pyodide.py, pyodide/)."""
+    from .compile import write_bundle
+
+    with tempfile.TemporaryDirectory(prefix="tebiki-compiled-") as tmp:
+        write_bundle(bundle.trees, bundle.records, bundle.labels, Path(tmp))
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "vendor_pyodide.py"), "--site",
+             str(site_dir), "--compiled", tmp], capture_output=True, text=True, timeout=900)
+    if result.returncode != 0:
+        raise BuildError("adding the in-browser wizard failed (did `npm ci` run?):\n"
+                         + (result.stderr or result.stdout).strip())
+
+
 def build_site(content: Path = DEFAULT_ROOT, out: Path = Path("site"),
                config_file: Path = ROOT / "mkdocs.yml", *, search: bool = True,
                verbose: bool = False) -> int:
@@ -139,6 +154,7 @@ def build_site(content: Path = DEFAULT_ROOT, out: Path = Path("site"),
     staging.chmod(0o755)  # mkdtemp makes it private; the site is for everyone
     try:
         run_mkdocs(config_file, staging, verbose)
+        add_browser_runtime(bundle, staging)
         if search:
             run_pagefind(staging)
             normalize_pagefind(staging)

@@ -1,0 +1,71 @@
+// Boot the tebiki engine on Pyodide, as the vendoring step laid the files out.
+//
+// Shared by the wizard's Web Worker (browser) and node_engine.mjs (Node: the
+// parity test, the stdlib trace), so both boot exactly the same way.
+//
+// `manifest` is the manifest.json that scripts/vendor_pyodide.py writes; its
+// paths are relative to the manifest's folder, and `resolve` turns them into
+// what loadPyodide and `readText` accept (URLs in a browser, paths in Node).
+
+export async function bootEngine({ manifest, resolve, readText, stdout, stderr, preload = [] }) {
+  const { loadPyodide } = await import(resolve(manifest.pyodide.index + "pyodide.mjs"));
+  const options = {
+    indexURL: resolve(manifest.pyodide.index),
+    // Our wheel's path in the lock file is relative to the manifest's folder
+    // (Node resolves it against packageCacheDir, browsers against packageBaseUrl).
+    packageBaseUrl: resolve(""),
+    packageCacheDir: resolve(""),
+    stdout: stdout ?? (() => {}),
+    stderr: stderr ?? (() => {}),
+  };
+  if (manifest.variant === "fast") {
+    // Bytecode compiled inside Pyodide, and a lock file naming only our wheel:
+    // no pyodide-lock.json to fetch, and the wheel downloads during the boot.
+    options.stdLibURL = resolve(manifest.pyodide.stdlib);
+    options.lockFileContents = manifest.lock;
+    options.packages = Object.keys(manifest.lock.packages);
+  }
+  // Fetch the trees and labels while Python starts.
+  const labels = readText(resolve(manifest.labels));
+  const trees = new Map(preload.filter((id) => id in manifest.trees)
+    .map((id) => [id, readText(resolve(manifest.trees[id]))]));
+  const pyodide = await loadPyodide(options);
+  if (manifest.variant !== "fast") {
+    // Stock Pyodide, the way its documentation shows: the stock standard
+    // library and lock file, then the wheel by URL.
+    await pyodide.loadPackage(resolve(manifest.wheel));
+  }
+  const bridge = pyodide.pyimport("tebiki_browser");
+  bridge.set_labels(await labels);
+  bridge.set_guides(JSON.stringify(manifest.guides ?? []));
+
+  async function tree(id) {
+    if (!(id in manifest.trees)) throw new Error(`no tree ${id}`);
+    if (!trees.has(id)) trees.set(id, readText(resolve(manifest.trees[id])));
+    const text = await trees.get(id);
+    if (text !== null) {
+      bridge.add_tree(text);
+      trees.set(id, Promise.resolve(null)); // handed to Python: drop the text
+    }
+  }
+  // Continue links are placed exactly only with every tree loaded.
+  const everyTree = () => Promise.all(Object.keys(manifest.trees).map(tree));
+
+  return {
+    pyodide,
+    everyTree,
+    async step(treeId, answers, now = null) {
+      await tree(treeId);
+      // undefined, not null, reaches Python as None.
+      return bridge.step(treeId, JSON.stringify(answers), now ?? undefined);
+    },
+    // `request`: {tree, lang, now, answers | options}, see tebiki_browser.render.
+    async render(request) {
+      await everyTree();
+      return bridge.render(JSON.stringify(request));
+    },
+    modules() {
+      return JSON.parse(bridge.modules());
+    },
+  };
+}

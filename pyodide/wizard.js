@@ -1,0 +1,315 @@
+// Progressive enhancement of a static wizard page.
+//
+// A wizard page works as it is: one state, plain links to the next states.
+// This script (a module: <script type="module" src=".../_tebiki/wizard.js">)
+// starts the engine in a module Web Worker. Until it is ready, and if it never
+// becomes ready (blocked, missing, slow), nothing changes and the links work.
+// Once ready, answers are handled in the page: the worker renders the new
+// state with the same Python renderer as the static pages, the URL becomes
+// that state's permalink, focus moves to the heading, the title changes and a
+// status region announces the step. Every word shown comes from that render:
+// this file holds no user-facing text.
+//
+// Privacy: nothing is sent anywhere (the worker only fetches the site's own
+// fixed files), no cookies, no localStorage; checklist ticks stay in this
+// tab's sessionStorage.
+
+const READY_TIMEOUT_MS = 8000; // give up on the engine after this (stay static)
+const STEP_TIMEOUT_MS = 5000; // a step slower than this follows the link instead
+const CHECK_KEY = "tebiki-check:"; // sessionStorage key prefix, + the tick box id
+
+const region = document.getElementById("tebiki-wizard");
+if (region) {
+  keepTicks(region);
+  if (window.Worker && window.history?.pushState) enhance(region);
+}
+
+// --- checklist ticks: this tab only --------------------------------------------------------
+
+function keepTicks(root) {
+  restoreTicks(root);
+  root.addEventListener("change", (event) => {
+    const box = event.target;
+    if (!box.matches?.("input.tebiki-check[type=checkbox]") || !box.id) return;
+    try {
+      if (box.checked) sessionStorage.setItem(CHECK_KEY + box.id, "1");
+      else sessionStorage.removeItem(CHECK_KEY + box.id);
+    } catch {
+      // storage off: the tick still works on this page
+    }
+  });
+}
+
+function restoreTicks(root) {
+  for (const box of root.querySelectorAll("input.tebiki-check[type=checkbox]")) {
+    try {
+      box.checked = box.id !== "" && sessionStorage.getItem(CHECK_KEY + box.id) === "1";
+    } catch {
+      return;
+    }
+  }
+}
+
+// --- the engine --------------------------------------------------------------------------
+
+function enhance(region) {
+  const lang = region.dataset.lang;
+  const startURL = new URL(location.href);
+  const wizardRoot = new URL(region.dataset.root, startURL);
+  let worker;
+  try {
+    worker = new Worker(new URL("worker.mjs", import.meta.url), { type: "module" });
+  } catch {
+    return; // workers refused (CSP, old browser): stay static
+  }
+  let state = "booting"; // -> "ready" | "gone"
+  let timeZone = null;
+  let current = { tree: region.dataset.tree, answers: parseAnswers(region.dataset.answers) };
+  let latest = 0; // the newest navigation; older results are dropped
+  let calls = 0;
+  const pending = new Map();
+
+  const giveUp = () => {
+    if (state === "gone") return;
+    state = "gone";
+    clearTimeout(bootTimer);
+    worker.terminate();
+    for (const { reject } of pending.values()) reject(new Error("engine gone"));
+    pending.clear();
+    document.documentElement.dataset.tebiki = "static";
+  };
+  const bootTimer = setTimeout(giveUp, READY_TIMEOUT_MS);
+
+  worker.addEventListener("error", giveUp);
+  worker.addEventListener("messageerror", giveUp);
+  worker.addEventListener("message", (event) => {
+    const msg = event.data;
+    if (msg.type === "ready" && state === "booting") {
+      clearTimeout(bootTimer);
+      state = "ready";
+      timeZone = msg.timeZone;
+      start();
+    } else if (msg.type === "failed") {
+      giveUp();
+    } else if (msg.type === "rendered" && pending.has(msg.id)) {
+      const { resolve, reject, timer } = pending.get(msg.id);
+      clearTimeout(timer);
+      pending.delete(msg.id);
+      if (msg.ok) resolve(JSON.parse(msg.value));
+      else reject(new Error(msg.error));
+    }
+  });
+  worker.postMessage({ type: "init" });
+
+  function render(request) {
+    return new Promise((resolve, reject) => {
+      if (state !== "ready") {
+        reject(new Error("engine not ready"));
+        return;
+      }
+      const id = ++calls;
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new Error("step timed out"));
+      }, STEP_TIMEOUT_MS);
+      pending.set(id, { resolve, reject, timer });
+      worker.postMessage({ type: "render", id, request: { ...request, lang, now: clock(timeZone) } });
+    });
+  }
+
+  // ---- once ready ----
+
+  let titleSuffix = "";
+  let alternates = [];
+  let status = null;
+
+  function start() {
+    const heading = document.getElementById("tebiki-heading");
+    const headingText = heading ? heading.textContent.trim() : "";
+    if (headingText && document.title.startsWith(headingText)) {
+      titleSuffix = document.title.slice(headingText.length);
+    }
+    alternates = pinChrome(region, startURL, wizardRoot);
+    status = document.createElement("p");
+    status.setAttribute("role", "status");
+    status.className = "tebiki-visually-hidden";
+    region.after(status);
+    history.replaceState({ ...history.state, tebiki: current }, "", location.href);
+    document.addEventListener("click", onClick);
+    window.addEventListener("popstate", onPopState);
+    document.documentElement.dataset.tebiki = "ready";
+    performance.mark?.("tebiki-ready");
+    // Redraw this state with the visitor's clock (open-now notes), in place.
+    const token = ++latest;
+    render(current)
+      .then((result) => token === latest && show(result, { quiet: true }))
+      .catch(() => {});
+  }
+
+  function onClick(event) {
+    if (state !== "ready" || event.defaultPrevented || event.button !== 0) return;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const link = event.target.closest?.("a[href]");
+    if (!link || !region.contains(link) || link.hasAttribute("download")) return;
+    if (link.target && link.target !== "_self") return;
+    const url = new URL(link.href);
+    if (url.origin !== location.origin || !url.pathname.startsWith(wizardRoot.pathname)) return;
+    if (url.pathname === location.pathname && url.hash) return; // an anchor on this page
+    event.preventDefault();
+    const token = ++latest;
+    render(requestFor(link, url))
+      .then((result) => {
+        if (token !== latest) return;
+        current = { tree: result.tree, answers: result.answers };
+        history.pushState({ ...history.state, tebiki: current }, "",
+          new URL(result.url, wizardRoot).href);
+        show(result, { quiet: false });
+      })
+      .catch(() => {
+        if (token === latest) location.assign(link.href);
+      });
+  }
+
+  // What a link asks for. Answers the path no longer takes are kept, so an
+  // earlier answer can be changed without losing the later ones that still apply.
+  function requestFor(link, url) {
+    const answers = { ...current.answers };
+    if (link.dataset.option !== undefined && region.dataset.state === "question") {
+      answers[region.dataset.node] = link.dataset.option;
+      return { tree: current.tree, answers };
+    }
+    if (link.dataset.question !== undefined) {
+      delete answers[link.dataset.question];
+      return { tree: current.tree, answers };
+    }
+    if (link.classList.contains("tebiki-back")) {
+      const path = Object.keys(parseAnswers(region.dataset.answers));
+      if (path.length) delete answers[path[path.length - 1]];
+      return { tree: current.tree, answers };
+    }
+    // Start again, another tree: the state the URL names.
+    const [tree, ...options] = url.pathname.slice(wizardRoot.pathname.length)
+      .split("/").filter(Boolean).map(decodeURIComponent);
+    return { tree, options };
+  }
+
+  function onPopState(event) {
+    const saved = event.state?.tebiki;
+    if (!saved || state !== "ready") return;
+    const token = ++latest;
+    render(saved)
+      .then((result) => {
+        if (token !== latest) return;
+        current = saved;
+        show(result, { quiet: false });
+      })
+      .catch(() => {
+        if (token === latest) location.reload();
+      });
+  }
+
+  function show(result, { quiet }) {
+    const template = document.createElement("template");
+    template.innerHTML = result.html;
+    const fresh = template.content.firstElementChild;
+    if (quiet && fresh.innerHTML === region.innerHTML) return;
+    const focused = quiet ? focusIndex(region) : -1;
+    for (const name of region.getAttributeNames()) {
+      if (!fresh.hasAttribute(name)) region.removeAttribute(name);
+    }
+    for (const { name, value } of fresh.attributes) region.setAttribute(name, value);
+    region.replaceChildren(...fresh.childNodes);
+    performance.mark?.("tebiki-step");
+    restoreTicks(region);
+    document.title = result.title + titleSuffix;
+    // The page may show the state's title elsewhere too (a header bar, say).
+    for (const element of document.querySelectorAll("[data-tebiki-title]")) {
+      element.textContent = result.title;
+    }
+    for (const { element, attribute, root } of alternates) {
+      element.setAttribute(attribute, new URL(result.url, root).href);
+    }
+    if (quiet) {
+      if (focused >= 0) focusables(region)[focused]?.focus();
+      return;
+    }
+    document.getElementById("tebiki-heading")?.focus();
+    // Emptied first, so the same title twice is still announced.
+    status.textContent = "";
+    setTimeout(() => {
+      status.textContent = result.title;
+    }, 50);
+  }
+}
+
+// --- helpers -----------------------------------------------------------------------------
+
+function parseAnswers(text) {
+  try {
+    const answers = JSON.parse(text || "{}");
+    return answers && typeof answers === "object" && !Array.isArray(answers) ? answers : {};
+  } catch {
+    return {};
+  }
+}
+
+function focusables(root) {
+  return [...root.querySelectorAll("a[href], input, button, [tabindex]")];
+}
+
+function focusIndex(root) {
+  return root.contains(document.activeElement) ? focusables(root).indexOf(document.activeElement) : -1;
+}
+
+// The page around the wizard keeps working when the URL changes under it:
+// its relative links are made absolute (resolved against the page they were
+// written for), and links to this state in other languages are returned so
+// they can follow the state. Only links into the same state's folder count.
+function pinChrome(region, pageURL, wizardRoot) {
+  const statePath = pageURL.pathname.slice(wizardRoot.pathname.length);
+  const alternates = [];
+  // Not stylesheets: they are loaded, and a new href would load them again. Icons
+  // yes: a browser looks for the icon again when the URL changes.
+  for (const [selector, attribute] of [
+    ["a[href], area[href], link[href][hreflang], link[href][rel~=icon]", "href"],
+    ["form[action]", "action"]]) {
+    for (const element of document.querySelectorAll(selector)) {
+      if (region.contains(element)) continue;
+      const value = element.getAttribute(attribute);
+      if (value === null || value.startsWith("#")) continue;
+      const url = new URL(value, pageURL);
+      element.setAttribute(attribute, url.href);
+      if (element.hasAttribute("hreflang") && url.origin === pageURL.origin
+        && statePath && url.pathname.endsWith(statePath)) {
+        const root = new URL(url.pathname.slice(0, -statePath.length), url);
+        alternates.push({ element, attribute, root });
+      }
+    }
+  }
+  return alternates;
+}
+
+// The visitor's clock as wall-clock time where the places are (the manifest's
+// zone, e.g. Asia/Tokyo), like 2026-11-28T09:30; local time if the zone is unknown.
+const formats = new Map(); // the first one costs ~10 ms (time zone data): made once
+
+function clock(timeZone) {
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  try {
+    if (timeZone) {
+      if (!formats.has(timeZone)) {
+        formats.set(timeZone, new Intl.DateTimeFormat("en-US", {
+          timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+          hour: "2-digit", minute: "2-digit",
+        }));
+      }
+      const parts = {};
+      for (const part of formats.get(timeZone).formatToParts(now)) parts[part.type] = part.value;
+      return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+    }
+  } catch {
+    // unknown zone: local time below
+  }
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}T${pad(now.getHours())}:${pad(now.getMinutes())}`;
+}
