@@ -20,6 +20,9 @@ const CHECK_KEY = "tebiki-check:"; // sessionStorage key prefix, + the tick box 
 
 const region = document.getElementById("tebiki-wizard");
 if (region) {
+  // What needs only JavaScript (the print button) shows by CSS, so the region
+  // itself stays exactly the static page's.
+  document.documentElement.classList.add("tebiki-js");
   keepTicks(region);
   if (window.Worker && window.history?.pushState) enhance(region);
 }
@@ -28,6 +31,10 @@ if (region) {
 
 function keepTicks(root) {
   restoreTicks(root);
+  // "Print my plan": the outcome with this tab's ticks, through the print stylesheet.
+  root.addEventListener("click", (event) => {
+    if (event.target.closest?.("[data-tebiki-print]")) window.print();
+  });
   root.addEventListener("change", (event) => {
     const box = event.target;
     if (!box.matches?.("input.tebiki-check[type=checkbox]") || !box.id) return;

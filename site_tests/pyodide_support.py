@@ -119,7 +119,9 @@ def run_on_pyodide(runtime: Path, requests: list[dict]) -> list[dict]:
 
 # --- a small static wizard site, following the site's markup contract ---------------------
 
-FIXTURE_CSS = """.tebiki-visually-hidden{position:absolute!important;width:1px!important;
+FIXTURE_CSS = """@media screen{.tebiki-js .tebiki-print[hidden]{display:block!important}}
+@media print{header,.tebiki-print,.tebiki-restart{display:none!important}}
+.tebiki-visually-hidden{position:absolute!important;width:1px!important;
 height:1px!important;overflow:hidden!important;clip-path:inset(50%)!important;
 white-space:nowrap!important}
 body{font-family:"Noto Sans CJK JP",sans-serif;max-width:40rem;margin:1rem auto;

@@ -286,6 +286,35 @@ def test_checklist_ticks_survive_a_reload_in_the_tab_only(server, browser):
         fresh.close()
 
 
+def test_print_my_plan_prints_the_outcome_with_its_ticks(server, page):
+    page.goto(server.url("/wizard/mini/hard/no-phone/rep/"))
+    button = page.locator("[data-tebiki-print]")
+    assert button.is_visible()  # shown by the page script, hidden without it
+    page.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed++; }; }")
+    page.locator("input.tebiki-check").nth(0).check()
+    button.click()
+    assert page.evaluate("window.__printed") == 1
+    page.emulate_media(media="print")
+    try:
+        assert page.locator("input.tebiki-check").nth(0).is_checked()
+        assert page.locator("#tebiki-heading").is_visible()
+        for hidden in ("header", "[data-tebiki-print]", ".tebiki-restart"):
+            assert not page.locator(hidden).first.is_visible(), hidden
+    finally:
+        page.emulate_media(media="screen")
+
+
+def test_without_javascript_there_is_no_print_button(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(server.url("/wizard/mini/hard/no-phone/rep/"))
+        assert page.locator("[data-tebiki-print]").count() == 1
+        assert not page.locator("[data-tebiki-print]").is_visible()
+    finally:
+        context.close()
+
+
 # --- privacy -------------------------------------------------------------------------------
 
 

@@ -286,6 +286,9 @@ def _outcome(result: dict, words: Words, root: str, options: list, now: datetime
                  f'{words.text(result["title"])}</h1>')
     if result.get("summary"):
         parts.append(f'<p class="tebiki-summary">{words.rich(result["summary"])}</p>')
+    # Printing needs the browser's print dialog: the page script shows this button.
+    parts.append(f'<p class="tebiki-print" hidden><button type="button" class="tebiki-button" '
+                 f'data-tebiki-print>{words.label("print-plan")}</button></p>')
     parts.append("</div>")
     parts.append(outcome_body(result, words, level=2, check_prefix=f"tebiki-check-{tree}-"
                               f"{result['id']}", now=now, id_prefix="tebiki-"))
