@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: setup system check paths compile snapshots test lint site bench-site bench-wizard serve clean
+.PHONY: setup system check paths compile snapshots test lint site handbook bench-site bench-wizard serve clean
 
 setup: $(STAMP) $(NPM_STAMP) system
 
@@ -53,6 +53,10 @@ test: setup lint
 # The site into site/: content check, MkDocs, Pagefind; swapped in only when all worked.
 site: $(STAMP) $(NPM_STAMP)
 	$(BIN)/tebiki build --out site
+
+# The printed handbooks alone (one A4 PDF per language; `make site` makes them too).
+handbook: $(STAMP)
+	$(BIN)/tebiki handbook --out build/handbook
 
 # Pages, build time, and our layer's cost against plain MkDocs (target ratio <= 1.3).
 bench-site: $(STAMP) $(NPM_STAMP)

@@ -6,7 +6,7 @@ value captured when this module loads would be stale in the second build.
 Each macro notes the records it showed; `page_sources()` lists their sources.
 """
 
-from tebiki import mkdocs_site, render_html
+from tebiki import handbook, mkdocs_site, render_html
 
 _USED: list = []  # records shown on the page being rendered
 
@@ -90,6 +90,12 @@ def define_env(env):
     def search_box():
         return render_html.search_box(bundle(), lang(),
                                       site_root=mkdocs_site.relative_site_root(env.page.url))
+
+    @env.macro
+    def handbook_link():
+        """Links to the printable handbooks (PDF), when the build made them."""
+        return handbook.download_links(bundle(), lang(), mkdocs_site.handbooks(),
+                                       site_root=mkdocs_site.relative_site_root(env.page.url))
 
     @env.macro
     def page_sources():

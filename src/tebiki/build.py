@@ -134,9 +134,21 @@ def add_browser_runtime(bundle, site_dir: Path) -> None:
                          + (result.stderr or result.stdout).strip())
 
 
+def make_handbooks(bundle, out: Path, config_file: Path) -> dict:
+    """The printable handbooks (one A4 PDF per language) into `out` (src/tebiki/handbook.py)."""
+    from .handbook import HandbookError
+    from .handbook import make_handbooks as make
+
+    try:
+        return make(bundle, out, config_file=config_file,
+                    epoch=int(os.environ["SOURCE_DATE_EPOCH"]))
+    except HandbookError as exc:
+        raise BuildError(f"the handbook (PDF): {exc}") from exc
+
+
 def build_site(content: Path = DEFAULT_ROOT, out: Path = Path("site"),
                config_file: Path = ROOT / "mkdocs.yml", *, search: bool = True,
-               verbose: bool = False) -> int:
+               handbook: bool = True, verbose: bool = False) -> int:
     from . import mkdocs_site
 
     started = time.perf_counter()
@@ -152,8 +164,14 @@ def build_site(content: Path = DEFAULT_ROOT, out: Path = Path("site"),
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; the site is for everyone
+    books = staging.with_name(staging.name + "-handbook")  # made first: pages link to them
     try:
+        if handbook:
+            mkdocs_site.use_handbooks(make_handbooks(bundle, books, config_file))
         run_mkdocs(config_file, staging, verbose)
+        if handbook:
+            books.chmod(0o755)
+            books.rename(staging / "downloads")
         add_browser_runtime(bundle, staging)
         if search:
             run_pagefind(staging)
@@ -164,6 +182,8 @@ def build_site(content: Path = DEFAULT_ROOT, out: Path = Path("site"),
         return EXIT_BUILD
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(books, ignore_errors=True)
+        mkdocs_site.use_handbooks({})
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
@@ -182,10 +202,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="where the site goes (default: site/ in the repository)")
     parser.add_argument("--config", type=Path, default=ROOT / "mkdocs.yml")
     parser.add_argument("--no-search", action="store_true", help="skip the Pagefind index")
+    parser.add_argument("--no-handbook", action="store_true",
+                        help="skip the printable handbooks (PDF) and the links to them")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     return build_site(args.content, args.out, args.config, search=not args.no_search,
-                      verbose=args.verbose)
+                      handbook=not args.no_handbook, verbose=args.verbose)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,4 +1,4 @@
-"""The `tebiki` command: check, paths, answer, compile.
+"""The `tebiki` command: check, paths, answer, compile, build, handbook.
 
 Exit status: 0 when clean, 1 when the content has errors, 2 for usage errors.
 Bad input never ends in a traceback: every problem is `file:line: message`.
@@ -51,7 +51,15 @@ def _parser() -> argparse.ArgumentParser:
                            "only when everything worked)")
     build.add_argument("--out", type=Path, default=Path("site"))
     build.add_argument("--no-search", action="store_true", help="skip the search index")
+    build.add_argument("--no-handbook", action="store_true",
+                       help="skip the printable handbooks (PDF) and the links to them")
     build.add_argument("-v", "--verbose", action="store_true")
+
+    book = sub.add_parser("handbook", help="print the handbook (A4 PDF) of each language "
+                          "into --out (needs Chromium)")
+    book.add_argument("--out", type=Path, default=Path("build/handbook"))
+    book.add_argument("--lang", choices=("ja", "en"), action="append",
+                      help="only this language (may be given twice; default: both)")
 
     comp = sub.add_parser("compile", help="write the JSON bundle for the site and the browser")
     comp.add_argument("--out", type=Path, default=Path("build/compiled"))
@@ -102,7 +110,11 @@ def _run(args: argparse.Namespace) -> int:
         from .build import build_site  # MkDocs is only needed here
 
         return build_site(args.content, args.out, search=not args.no_search,
-                          verbose=args.verbose)
+                          handbook=not args.no_handbook, verbose=args.verbose)
+    if args.command == "handbook":
+        from .handbook import run  # Playwright and pypdf are only needed here
+
+        return run(args.content, args.out, args.lang)
     bundle = _load(args)
     if bundle is None:
         return EXIT_CONTENT

@@ -41,6 +41,19 @@ def use_bundle(root: Path, bundle: Bundle) -> None:
     _BUNDLES[root.resolve()] = bundle
 
 
+_HANDBOOKS: dict = {}  # lang -> handbook.Printed, when this build made the PDFs
+
+
+def use_handbooks(made: dict) -> None:
+    """Tell the pages which handbooks (PDF) this build made, so they can link to them."""
+    _HANDBOOKS.clear()
+    _HANDBOOKS.update(made)
+
+
+def handbooks() -> dict:
+    return dict(_HANDBOOKS)
+
+
 def bundle_for(config) -> Bundle:
     root = content_root(config)
     if root not in _BUNDLES:
