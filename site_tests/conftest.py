@@ -60,3 +60,22 @@ def browser():
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def poll_until(page, expression: str, arg=None, timeout_s: float = 30) -> None:
+    """Wait until a JavaScript expression (or `(arg) => ...` function) is true.
+
+    Playwright's wait_for_function evaluates its predicate with eval() inside the
+    page, which the site's own Content-Security-Policy rightly forbids; this polls
+    from the test instead.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = page.evaluate(expression, arg) if arg is not None else page.evaluate(expression)
+        if value:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_s} s: {expression}")
+        page.wait_for_timeout(50)

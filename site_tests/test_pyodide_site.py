@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+from site_tests.conftest import poll_until
 from site_tests.pyodide_support import (
     ROOT,
     SiteServer,
@@ -75,8 +76,7 @@ def test_a_long_path_through_the_real_site(site, browser, lang_prefix):
         try:
             page.goto(server.url(f"{lang_prefix}/wizard/{tid}/"))
             suffix = page.title()[len(page.inner_text("#tebiki-heading").strip()):]
-            page.wait_for_function("document.documentElement.dataset.tebiki === 'ready'",
-                                   timeout=30_000)
+            poll_until(page, "document.documentElement.dataset.tebiki === 'ready'")
             page.evaluate("window.__sameDocument = true")
             options = []
             for _question, option in answers:
@@ -84,7 +84,7 @@ def test_a_long_path_through_the_real_site(site, browser, lang_prefix):
                 options.append(option)
                 tail = f"{lang_prefix}/wizard/{tid}/" + "".join(o + "/" for o in options)
                 page.wait_for_url(re.compile(re.escape(tail) + "$"))
-                page.wait_for_function("document.activeElement.id === 'tebiki-heading'")
+                poll_until(page, "document.activeElement.id === 'tebiki-heading'")
                 heading = page.inner_text("#tebiki-heading").strip()
                 assert page.title() == heading + suffix
                 other = "/en" if not lang_prefix else ""
@@ -113,15 +113,13 @@ def test_axe_finds_nothing_on_enhanced_real_states(site, browser):
         page = context.new_page()
         try:
             page.goto(server.url(f"/wizard/{tid}/"))
-            page.wait_for_function("document.documentElement.dataset.tebiki === 'ready'",
-                                   timeout=30_000)
+            poll_until(page, "document.documentElement.dataset.tebiki === 'ready'")
             axe = Axe()
             for n, (_question, option) in enumerate(answers):
                 page.click(f'#tebiki-wizard a[data-option="{option}"]')
-                page.wait_for_function("(n) => Object.keys(JSON.parse(document.getElementById("
-                                       "'tebiki-wizard').dataset.answers)).length === n",
-                                       arg=n + 1)
-                page.wait_for_function("document.activeElement.id === 'tebiki-heading'")
+                poll_until(page, "(n) => Object.keys(JSON.parse(document.getElementById("
+                           "'tebiki-wizard').dataset.answers)).length === n", arg=n + 1)
+                poll_until(page, "document.activeElement.id === 'tebiki-heading'")
                 if n in (0, len(answers) - 1):  # a question, and the outcome
                     results = axe.run(page, options={"runOnly": {"type": "tag",
                                                                  "values": AXE_TAGS}})

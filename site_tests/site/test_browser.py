@@ -9,6 +9,8 @@ import pytest
 
 from tebiki import engine
 
+from ..conftest import poll_until
+
 pytestmark = pytest.mark.browser
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -52,9 +54,8 @@ def search(page, server: str, lang: str, query: str) -> list:
     page.goto(server + PREFIX[lang] + "search/")
     page.fill("#tebiki-search-input", query)
     page.press("#tebiki-search-input", "Enter")
-    page.wait_for_function(
-        "() => { const s = document.getElementById('tebiki-search-status').textContent;"
-        " return s && !s.endsWith('…'); }", timeout=15000)
+    poll_until(page, "() => { const s = document.getElementById('tebiki-search-status')"
+                     ".textContent; return s && !s.endsWith('…'); }", timeout_s=15)
     return page.eval_on_selector_all("#tebiki-search-results a",
                                      "links => links.map(a => new URL(a.href).pathname)")
 

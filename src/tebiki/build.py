@@ -26,6 +26,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import csp
 from .content import DEFAULT_ROOT, compile_content, load_content
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -176,6 +177,7 @@ def build_site(content: Path = DEFAULT_ROOT, out: Path = Path("site"),
         if search:
             run_pagefind(staging)
             normalize_pagefind(staging)
+        csp.add_policies(staging)
         swap_in(staging, out)
     except BuildError as exc:
         print(f"build failed: {exc}\n(the previous {out} was left as it was)", file=sys.stderr)
