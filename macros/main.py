@@ -6,7 +6,7 @@ value captured when this module loads would be stale in the second build.
 Each macro notes the records it showed; `page_sources()` lists their sources.
 """
 
-from tebiki import handbook, mkdocs_site, render_html
+from tebiki import embed, handbook, mkdocs_site, render_html
 
 _USED: list = []  # records shown on the page being rendered
 
@@ -96,6 +96,17 @@ def define_env(env):
         """Links to the printable handbooks (PDF), when the build made them."""
         return handbook.download_links(bundle(), lang(), mkdocs_site.handbooks(),
                                        site_root=mkdocs_site.relative_site_root(env.page.url))
+
+    @env.macro
+    def embed_snippets(tree_ids, way):
+        """Code for other sites to embed each tree's wizard: way "iframe" or "loader"."""
+        return embed.snippets(bundle(), tree_ids, lang(), way, site_url=env.conf.site_url,
+                              prefix=mkdocs_site.lang_prefix(env.conf, lang()))
+
+    @env.macro
+    def embed_csp(way):
+        """What a host page's Content-Security-Policy needs for that way of embedding."""
+        return embed.code_block(embed.host_policy(way, base=embed.guide_base(env.conf.site_url)))
 
     @env.macro
     def page_sources():

@@ -76,7 +76,8 @@ def answers_for(tree: dict, options: list) -> dict:
 def render(request: str) -> str:
     """The wizard region of one state, as the static page at its URL shows it.
 
-    `request` is JSON: `tree`, `lang`, `now` (or null), and either `answers`
+    `request` is JSON: `tree`, `lang`, `now` (or null), `embed` (optional: the page
+    is an embed page, see tebiki.embed), and either `answers`
     (question to option; answers the path no longer takes are kept and used
     when it comes back to them) or `options` (the option ids of a state URL).
     Returns JSON: `tree`, `html` (the region, its links relative to the state's own
@@ -96,7 +97,7 @@ def render(request: str) -> str:
     root = "../" * (len(options) + 1)
     guide = f"{root}../{GUIDE}/{tree_id}/" if tree_id in _guides else None
     html = wizard_html.render_state(result, _labels, lang, root=root, now=now, trees=_trees,
-                                    guide_url=guide)
+                                    guide_url=guide, embed=bool(req.get("embed")))
     return dumps({
         "tree": tree_id,
         "html": html,

@@ -61,6 +61,8 @@ function restoreTicks(root) {
 
 function enhance(region) {
   const lang = region.dataset.lang;
+  // An embed page (a frame on another site) renders its outward links to open in a new tab.
+  const embed = region.dataset.embed === "true";
   const startURL = new URL(location.href);
   const wizardRoot = new URL(region.dataset.root, startURL);
   let worker;
@@ -120,7 +122,7 @@ function enhance(region) {
         reject(new Error("step timed out"));
       }, STEP_TIMEOUT_MS);
       pending.set(id, { resolve, reject, timer });
-      worker.postMessage({ type: "render", id, request: { ...request, lang, now: clock(timeZone) } });
+      worker.postMessage({ type: "render", id, request: { ...request, lang, now: clock(timeZone), embed } });
     });
   }
 

@@ -204,11 +204,12 @@ class SiteServer:
     It records every request (path, headers, body bytes sent); `csp` adds a
     Content-Security-Policy header to every response; paths under any of
     `missing` answer 404; `max_age` sends Cache-Control (not for manifest.json,
-    which the worker revalidates anyway).
+    which the worker revalidates anyway); `headers(path)` may return more headers
+    for a path (like Access-Control-Allow-Origin).
     """
 
     def __init__(self, root: Path, csp: str | None = None, missing: tuple = (),
-                 max_age: int | None = None) -> None:
+                 max_age: int | None = None, headers=None) -> None:
         import functools
         import http.server
         import threading
@@ -240,6 +241,8 @@ class SiteServer:
                     self.send_header("Content-Security-Policy", csp)
                 if max_age is not None and "manifest.json" not in self.path:
                     self.send_header("Cache-Control", f"max-age={max_age}")
+                for name, value in (headers(self.path) if headers else {}).items():
+                    self.send_header(name, value)
                 super().end_headers()
 
         class Server(http.server.ThreadingHTTPServer):

@@ -135,6 +135,17 @@ def add_browser_runtime(bundle, site_dir: Path) -> None:
                          + (result.stderr or result.stdout).strip())
 
 
+def add_embed(bundle, site_dir: Path, config_file: Path) -> None:
+    """The widget for other sites: embed pages (/embed/..., /en/embed/...) and the loader
+    _tebiki/embed-v1.js (src/tebiki/embed.py); after the runtime, which they use."""
+    from .embed import EmbedError, write_embed
+
+    try:
+        write_embed(bundle, site_dir, config_file)
+    except EmbedError as exc:
+        raise BuildError(f"the embed pages: {exc}") from exc
+
+
 def make_handbooks(bundle, out: Path, config_file: Path) -> dict:
     """The printable handbooks (one A4 PDF per language) into `out` (src/tebiki/handbook.py)."""
     from .handbook import HandbookError
@@ -174,6 +185,7 @@ def build_site(content: Path = DEFAULT_ROOT, out: Path = Path("site"),
             books.chmod(0o755)
             books.rename(staging / "downloads")
         add_browser_runtime(bundle, staging)
+        add_embed(bundle, staging, config_file)
         if search:
             run_pagefind(staging)
             normalize_pagefind(staging)

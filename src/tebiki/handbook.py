@@ -259,13 +259,19 @@ class Composer:
         def handbook_link():
             return ""
 
+        def embed_snippets(tree_ids, way):  # code for web pages: not for paper
+            return ""
+
+        def embed_csp(way):
+            return ""
+
         def page_sources():
             return self.sources_note(used)
 
         return {f.__name__: f for f in (
             tree_guide, outcome, checklist, pin_table, document_table, hotline_box, fact,
             tree_fact, tree_title, tree_summary, start_links, wizard_link, search_box,
-            handbook_link, page_sources)}
+            handbook_link, embed_snippets, embed_csp, page_sources)}
 
     def sources_note(self, used: list) -> str:
         """A chapter's sources on paper: who published them, and the oldest review date

@@ -205,13 +205,16 @@ def _moment(now: object) -> datetime | None:
 
 def render_state(result: dict, labels: dict, lang: str, *, root: str,
                  now: object = None, trees: dict | None = None,
-                 guide_url: str | None = None) -> str:
+                 guide_url: str | None = None, embed: bool = False) -> str:
     """The wizard region for one `engine.next_step` result.
 
     `root` ends with '/'. `now` (browser only) turns on the open-now notes.
     `trees` (id -> compiled tree), when given, places pre-answered `continue`
     links exactly; without it their answers are taken in the order written.
     `guide_url`, when given, links the outcome to the tree's whole guide.
+    `embed` is for a page shown in a frame on another site (tebiki.embed): the
+    region says so (`data-embed`), and links that leave the wizard (the guide,
+    the sources) open in a new tab and say so, so the frame stays the wizard.
     """
     words = Words(labels, lang)
     options = [a["option"] for a in result["answers"]]
@@ -226,11 +229,13 @@ def render_state(result: dict, labels: dict, lang: str, *, root: str,
         "data-root": root,
         "data-answers": json.dumps(answers, ensure_ascii=False, separators=(",", ":")),
     }
+    if embed:
+        attrs["data-embed"] = "true"
     head = "<div " + " ".join(f'{k}="{esc(v)}"' for k, v in attrs.items()) + ">"
     if result["type"] == "question":
         body = _question(result, words, root, options)
     else:
-        body = _outcome(result, words, root, options, _moment(now), trees, guide_url)
+        body = _outcome(result, words, root, options, _moment(now), trees, guide_url, embed)
     return head + "\n" + body + "\n</div>\n"
 
 
@@ -273,7 +278,7 @@ def _question(result: dict, words: Words, root: str, options: list) -> str:
 
 
 def _outcome(result: dict, words: Words, root: str, options: list, now: datetime | None,
-             trees: dict | None, guide_url: str | None) -> str:
+             trees: dict | None, guide_url: str | None, embed: bool = False) -> str:
     tree = result["tree"]
     parts = []
     if options:
@@ -303,10 +308,11 @@ def _outcome(result: dict, words: Words, root: str, options: list, now: datetime
     parts.append(f'<p class="tebiki-restart"><a href="{esc(state_url(root, tree, []))}">'
                  f'{words.label("start-again")}</a></p>')
     if guide_url:
-        parts.append(f'<p class="tebiki-guide-link"><a href="{esc(guide_url)}">'
-                     f'{words.label("read-guide")}</a></p>')
+        parts.append(f'<p class="tebiki-guide-link"><a href="{esc(guide_url)}"'
+                     f'{new_tab_attrs(embed)}>{words.label("read-guide")}'
+                     f'{new_tab_note(words, embed)}</a></p>')
     parts.append(sources_block(result["sources"], result["reviewed"], words, level=2,
-                               heading_id="tebiki-sources"))
+                               heading_id="tebiki-sources", new_tab=embed))
     return "\n".join(parts)
 
 
@@ -509,12 +515,26 @@ def _language(code: str, words: Words) -> str:
     return words.label(lid) if lid in words.labels else esc(code)
 
 
+def new_tab_attrs(new_tab: bool) -> str:
+    """The attributes of a link that opens in a new tab ('' for an ordinary link)."""
+    return ' target="_blank" rel="noopener"' if new_tab else ""
+
+
+def new_tab_note(words: Words, new_tab: bool) -> str:
+    """What a screen reader hears after such a link's text ('' for an ordinary link)."""
+    if not new_tab:
+        return ""
+    return f'<span class="tebiki-visually-hidden"> {words.label("new-tab")}</span>'
+
+
 def sources_block(sources: list, reviewed: str, words: Words, *, level: int | None,
-                  heading_id: str | None = None) -> str:
-    """Sources as links, and the review date; `level` None leaves out the heading."""
+                  heading_id: str | None = None, new_tab: bool = False) -> str:
+    """Sources as links, and the review date; `level` None leaves out the heading.
+    With `new_tab` the links open in a new tab (and say so)."""
     heading = _h(level, words.label("sources"), heading_id) if level else ""
     items = "".join(
-        f'<li><a href="{esc(s["url"])}">{words.text(s["title"])}</a> '
+        f'<li><a href="{esc(s["url"])}"{new_tab_attrs(new_tab)}>{words.text(s["title"])}'
+        f'{new_tab_note(words, new_tab)}</a> '
         f'<span class="tebiki-source__publisher">{words.text(s["publisher"])}</span></li>'
         for s in sources)
     return ('<section class="tebiki-sources">' + heading + f'<ul>{items}</ul>'

@@ -1,0 +1,262 @@
+"""The widget for other sites' pages: embed pages, the loader, copy-paste snippets.
+
+A city's web page can show a wizard in an `<iframe>` of an embed page:
+
+    /embed/<tree>/<option>/.../      (Japanese; English under /en/embed/)
+
+one page per reachable state, like the wizard pages (so the frame works with
+JavaScript off too), holding the wizard region alone: no header, navigation,
+footer or search, a small stylesheet of its own (`_tebiki/embed.css`), and a
+link to the same state in the other language. Each page carries its own
+Content-Security-Policy (`POLICY`, a `<meta>`), so the host page's policy does
+not matter: a host only has to allow the frame (`frame-src`). The page loads
+the in-browser wizard (`_tebiki/wizard.js`, data-root is the embed folder, so
+steps stay in the frame and the URL changes inside it only) and
+`_tebiki/embed-frame.js`, which tells the host page the document's height.
+
+Links that leave the wizard (the whole guide, the sources) open in a new tab,
+and say so to screen readers: a frame navigated to another site would be
+stuck at the frame's size (or refused by that site), and `_top` would take the
+reader away from the city's page. Links inside the wizard (options, back,
+change, start again, the continue links to another tree, the other language)
+stay in the frame.
+
+The loader `_tebiki/embed-v1.js` (source `widget/embed-v1.js`, its `//` lines
+dropped) turns `<div data-tebiki-embed data-src=... data-title=...>` into an
+iframe and fits its height to the page's messages. The snippets on the page
+for webmasters (`content/embed.*.md`, macros `embed_snippets`, `embed_csp`)
+carry its Subresource Integrity hash, computed here from the very bytes the
+build writes. The guide's address in them is the published address
+(`TEBIKI_SITE_URL`, MkDocs' `site_url`), or `PLACEHOLDER` when it is unset.
+
+Every word comes from the content: the page titles from the trees, the
+language names from mkdocs.yml, the rest from `decision_trees/ui/`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import engine
+from .mkdocs_site import wizard_states
+from .wizard_html import esc, page_title, plain, render_state, state_url
+
+ROOT = Path(__file__).resolve().parents[2]
+WIDGET = ROOT / "widget"  # the widget's browser files, as written
+EMBED = "embed"  # the embed pages' folder, beside wizard/ in each language
+GUIDE = "guide"  # the site's guide pages (tebiki.mkdocs_site.GUIDE)
+RUNTIME = "_tebiki"  # the in-browser runtime's folder (scripts/vendor_pyodide.py)
+LOADER = "embed-v1.js"
+FRAME_SCRIPT = "embed-frame.js"
+STYLESHEET = "embed.css"
+# The guide's address in the snippets when the build does not know it (no TEBIKI_SITE_URL).
+PLACEHOLDER = "https://GUIDE.example/"
+FRAME_HEIGHT = 720  # the plain iframe's fixed height (it scrolls inside); the loader's start
+
+# What an embed page may load: its own scripts, styles and worker; WebAssembly for
+# Pyodide (in the worker, which gets its policy with worker.mjs; listed here too for
+# browsers that hand a page's policy to its workers); nothing from anywhere else.
+POLICY = "; ".join((
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "worker-src 'self'",
+    "connect-src 'self'",
+    "style-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+))
+assert not set(POLICY) & set('"<>&'), "POLICY goes into an attribute as it is"
+
+
+class EmbedError(Exception):
+    """Something the person building must fix (the message says what)."""
+
+
+# --- the loader -------------------------------------------------------------------------
+
+
+def loader_bytes() -> bytes:
+    """The loader as published: widget/embed-v1.js without its comment lines and indents."""
+    source = WIDGET / LOADER
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise EmbedError(f"{source}: {exc.strerror}") from exc
+    lines = [line.strip() for line in text.splitlines()]
+    return ("\n".join(s for s in lines if s and not s.startswith("//")) + "\n").encode("utf-8")
+
+
+def integrity(data: bytes) -> str:
+    """A Subresource Integrity value (sha384) for `data`."""
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
+
+
+# --- the site's languages (mkdocs.yml) ----------------------------------------------------
+
+
+def site_languages(config_file: Path) -> list[dict]:
+    """[{lang, name, site_name, prefix}] in mkdocs.yml's order; the default language
+    has prefix '' (the site root), the others '<lang>/'."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(config_file, encoding="utf-8") as f:
+        config = yaml_load(f) or {}
+    for plugin in config.get("plugins", []):
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            found = []
+            for entry in plugin["i18n"]["languages"]:
+                if entry.get("build", True):
+                    lang = entry["locale"]
+                    found.append({"lang": lang, "name": entry.get("name", lang),
+                                  "site_name": entry.get("site_name", config.get("site_name")),
+                                  "prefix": "" if entry.get("default") else lang + "/"})
+            return found
+    raise EmbedError(f"{config_file}: no i18n plugin, so no languages to build")
+
+
+# --- the embed pages -----------------------------------------------------------------------
+
+
+def page(region: str, *, lang: str, title: str, up: str, others: list) -> str:
+    """One embed page: `region` (the wizard), `up` the way to the site root, `others`
+    [(lang, name, href)] the same state in the other languages."""
+    links = "".join(f'<a class="tebiki-header-link" href="{esc(href)}" hreflang="{esc(other)}" '
+                    f'lang="{esc(other)}">{esc(name)}</a>' for other, name, href in others)
+    bar = f'<p class="tebiki-embed__bar">{links}</p>\n' if links else ""
+    return (
+        "<!doctype html>\n"
+        f'<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">\n'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        '<meta name="robots" content="noindex">\n'
+        f"<title>{esc(title)}</title>\n"
+        f'<link rel="icon" href="{up}assets/favicon.svg">\n'
+        f'<link rel="stylesheet" href="{up}{RUNTIME}/{STYLESHEET}">\n'
+        f'<script type="module" src="{up}{RUNTIME}/{FRAME_SCRIPT}"></script>\n'
+        f'<script type="module" src="{up}{RUNTIME}/wizard.js"></script>\n'
+        "</head>\n<body>\n"
+        f'<main class="tebiki-embed">\n{bar}{region}</main>\n'
+        "</body>\n</html>\n")
+
+
+def write_pages(bundle, site_dir: Path, languages: list[dict]) -> int:
+    """Every embed page of every tree in every language; returns how many."""
+    written = 0
+    for language in languages:
+        lang, prefix = language["lang"], language["prefix"]
+        for tree_id, tree in bundle.trees.items():
+            has_guide = (site_dir / prefix / GUIDE / tree_id / "index.html").exists()
+            for state in wizard_states(tree):  # the wizard pages' states
+                options = [o for _q, o in state]
+                rel = state_url(f"{EMBED}/", tree_id, options)
+                up = "../" * (prefix.count("/") + rel.count("/"))  # to the site root
+                root = "../" * (len(options) + 1)  # to the embed folder
+                result = engine.next_step(tree, dict(state))
+                region = render_state(result, bundle.labels, lang, root=root, trees=bundle.trees,
+                                      guide_url=f"{root}../{GUIDE}/{tree_id}/" if has_guide
+                                      else None, embed=True)
+                others = [(o["lang"], o["name"], up + o["prefix"] + rel)
+                          for o in languages if o["lang"] != lang]
+                title = f"{page_title(result, lang)} - {language['site_name']}"
+                out = site_dir / prefix / rel / "index.html"
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_text(page(region, lang=lang, title=title, up=up, others=others),
+                               encoding="utf-8")
+                written += 1
+    return written
+
+
+def write_assets(site_dir: Path) -> None:
+    """The loader, the frame's script and the stylesheet into the runtime folder."""
+    target = site_dir / RUNTIME
+    if not (target / "wizard.js").exists():
+        raise EmbedError(f"{target} has no wizard.js: add the browser runtime first "
+                         "(scripts/vendor_pyodide.py)")
+    (target / LOADER).write_bytes(loader_bytes())
+    for name in (FRAME_SCRIPT, STYLESHEET):
+        try:
+            shutil.copyfile(WIDGET / name, target / name)
+        except OSError as exc:
+            raise EmbedError(f"{WIDGET / name}: {exc.strerror}") from exc
+
+
+def write_embed(bundle, site_dir: Path, config_file: Path) -> int:
+    """The build step (after MkDocs and the browser runtime): embed pages and their
+    files into `site_dir`; returns the number of pages."""
+    write_assets(site_dir)
+    return write_pages(bundle, site_dir, site_languages(config_file))
+
+
+# --- the snippets for webmasters -----------------------------------------------------------
+
+
+def guide_base(site_url: str | None) -> str:
+    """The guide's address ending in '/': the published one, or the placeholder."""
+    return site_url.rstrip("/") + "/" if site_url else PLACEHOLDER
+
+
+def origin(base: str) -> str:
+    parts = urlsplit(base)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _tree_title(bundle, tree_id: str, lang: str) -> str:
+    if tree_id not in bundle.trees:
+        raise EmbedError(f"no tree {tree_id!r} (trees: {', '.join(sorted(bundle.trees))})")
+    return plain(bundle.trees[tree_id]["title"][lang])
+
+
+def iframe_snippet(bundle, tree_id: str, lang: str, *, base: str, prefix: str) -> str:
+    """A plain iframe: no script on the host page; a fixed height (the frame scrolls)."""
+    title = _tree_title(bundle, tree_id, lang)
+    return (f'<iframe src="{esc(base + prefix + EMBED)}/{esc(tree_id)}/" title="{esc(title)}" '
+            f'width="100%" height="{FRAME_HEIGHT}" loading="lazy"></iframe>')
+
+
+def loader_snippet(bundle, tree_id: str, lang: str, *, base: str, prefix: str) -> str:
+    """The loader: a placeholder (a link to the wizard, until the script runs) and the
+    script with its integrity hash."""
+    title = _tree_title(bundle, tree_id, lang)
+    src = f"{base}{prefix}{EMBED}/{tree_id}/"
+    wizard = f"{base}{prefix}wizard/{tree_id}/"
+    return (f'<div data-tebiki-embed data-src="{esc(src)}" data-title="{esc(title)}">'
+            f'<a href="{esc(wizard)}">{esc(title)}</a></div>\n'
+            f'<script src="{esc(base + RUNTIME)}/{LOADER}" '
+            f'integrity="{integrity(loader_bytes())}" crossorigin="anonymous" async></script>')
+
+
+def host_policy(way: str, *, base: str) -> str:
+    """The directives a host page's CSP needs for `way` ("iframe" or "loader")."""
+    frame = f"frame-src {origin(base)}"
+    if way == "iframe":
+        return frame
+    if way == "loader":
+        return f"script-src {base}{RUNTIME}/{LOADER}; {frame}"
+    raise EmbedError(f"no way to embed called {way!r} (ways: iframe, loader)")
+
+
+def code_block(text: str) -> str:
+    """Code to copy, as an HTML block inside Markdown."""
+    return f'<pre class="tebiki-snippet"><code>{html.escape(text, quote=False)}</code></pre>'
+
+
+def snippets(bundle, tree_ids: list, lang: str, way: str, *, site_url: str | None,
+             prefix: str, level: int = 3) -> str:
+    """Markdown: per tree a heading (its title) and the code for `way`."""
+    make = {"iframe": iframe_snippet, "loader": loader_snippet}.get(way)
+    if make is None:
+        raise EmbedError(f"no way to embed called {way!r} (ways: iframe, loader)")
+    base = guide_base(site_url)
+    out = []
+    for tree_id in tree_ids:
+        title = _tree_title(bundle, tree_id, lang)
+        out.append(f"{'#' * level} {title} {{#embed-{way}-{tree_id}}}\n\n"
+                   + code_block(make(bundle, tree_id, lang, base=base, prefix=prefix)) + "\n")
+    return "\n".join(out)
