@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import engine
+from .build import swap_in
 from .compile import dumps, write_bundle
 from .content import DEFAULT_ROOT, Bundle, compile_content, load_content
 from .render_text import TextRenderer
@@ -219,14 +220,7 @@ def _compile(bundle: Bundle, out: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=".compile-", dir=out.parent))
     try:
         write_bundle(bundle.trees, bundle.records, bundle.labels, staging)
-        if out.exists():
-            old = out.with_name(out.name + ".old")
-            shutil.rmtree(old, ignore_errors=True)
-            out.rename(old)
-            staging.rename(out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            staging.rename(out)
+        swap_in(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

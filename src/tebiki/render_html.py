@@ -217,15 +217,20 @@ def _questions_in_order(tree: dict) -> list:
     return [(q, tree["questions"][q]) for q in order]
 
 
-def outcome_section(bundle: Bundle, tree_id: str, oid: str, lang: str, *, level: int = 3,
-                    used: list | None = None) -> str:
-    """One outcome in full: a heading, its summary and every part."""
+def _outcome_view(bundle: Bundle, tree_id: str, oid: str, lang: str) -> tuple:
+    """The tree, the words of `lang` and the full view of one of its outcomes."""
     tree = get_tree(bundle, tree_id)
     if oid not in tree["outcomes"]:
         raise UnknownId(f"tree '{tree_id}' has no outcome '{oid}'; its outcomes: "
                         f"{', '.join(tree['outcomes'])}")
     words = Words(bundle.labels, lang)
-    view = full_outcome(tree, oid, words)
+    return tree, words, full_outcome(tree, oid, words)
+
+
+def outcome_section(bundle: Bundle, tree_id: str, oid: str, lang: str, *, level: int = 3,
+                    used: list | None = None) -> str:
+    """One outcome in full: a heading, its summary and every part."""
+    tree, words, view = _outcome_view(bundle, tree_id, oid, lang)
     if used is not None:
         used.append(tree)
         used.extend(used_records(view))
@@ -248,12 +253,7 @@ def outcome_section(bundle: Bundle, tree_id: str, oid: str, lang: str, *, level:
 def outcome_checklist(bundle: Bundle, tree_id: str, oid: str, lang: str,
                       used: list | None = None) -> str:
     """Just what to bring for one outcome, as tick boxes."""
-    tree = get_tree(bundle, tree_id)
-    if oid not in tree["outcomes"]:
-        raise UnknownId(f"tree '{tree_id}' has no outcome '{oid}'; its outcomes: "
-                        f"{', '.join(tree['outcomes'])}")
-    words = Words(bundle.labels, lang)
-    view = full_outcome(tree, oid, words)
+    tree, words, view = _outcome_view(bundle, tree_id, oid, lang)
     if used is not None:
         used.append(tree)
         used.extend(d for item in view["bring"] for d in (
