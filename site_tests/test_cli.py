@@ -92,3 +92,11 @@ def test_failed_compile_leaves_previous_output_untouched(tmp_path, mini_copy):
     assert "cycle.yaml:8:" in result.stderr
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_day_lists_are_joined_by_the_labels_of_each_language(mini):
+    from tebiki.render_text import TextRenderer
+
+    assert TextRenderer(mini.labels, "ja").days(["mon", "wed", "sat"]) == "月・水・土"
+    assert TextRenderer(mini.labels, "en").days(["mon", "wed", "sat"]) == "Mon, Wed, Sat"
+    assert TextRenderer(mini.labels, "en").days(["mon", "tue", "wed", "thu", "fri"]) == "Weekdays"

@@ -31,8 +31,11 @@ class TextRenderer:
             return self.label("weekdays")
         if list(days) == list(WEEKDAYS[5:]):
             return self.label("weekends")
-        return "・".join(self.label(f"day-{d}") for d in days) if self.lang == "ja" else \
-            ", ".join(self.label(f"day-{d}") for d in days)
+        names = [self.label(f"day-{d}") for d in days]
+        out = names[0] if names else ""
+        for name in names[1:]:
+            out = self.label("day-join").format(a=out, b=name)
+        return out
 
     def hours(self, rec: dict) -> str:
         parts = []
