@@ -22,12 +22,15 @@ $(STAMP): pyproject.toml requirements.lock
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-# Debian packages the browser tests need: Chromium and CJK fonts.
+# Debian packages: Chromium (browser tests, the PDF handbooks), CJK fonts, and
+# poppler's pdftoppm (the handbook test renders page 1 for review).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk fontconfig poppler-utils
 system:
-	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { \
-	  echo "installing chromium and fonts-noto-cjk with apt-get"; \
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null \
+	  && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { \
+	  echo "installing $(SYSTEM_PACKAGES) with apt-get"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    --no-install-recommends chromium fonts-noto-cjk fontconfig >/dev/null; }
+	    --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; }
 
 check: $(STAMP)
 	$(BIN)/tebiki check
@@ -51,15 +54,15 @@ test: setup lint
 	$(BIN)/pytest -q
 
 # The site into site/: content check, MkDocs, Pagefind; swapped in only when all worked.
-site: $(STAMP) $(NPM_STAMP)
+site: setup
 	$(BIN)/tebiki build --out site
 
 # The printed handbooks alone (one A4 PDF per language; `make site` makes them too).
-handbook: $(STAMP)
+handbook: $(STAMP) system
 	$(BIN)/tebiki handbook --out build/handbook
 
 # Pages, build time, and our layer's cost against plain MkDocs (target ratio <= 1.3).
-bench-site: $(STAMP) $(NPM_STAMP)
+bench-site: setup
 	$(BIN)/python scripts/bench_site.py
 
 # Boot, step latency and bytes of the in-browser wizard, against stock Pyodide.
