@@ -155,3 +155,10 @@ def test_engine_imports_the_standard_library_only():
             modules.add(node.module.split(".")[0])
     outside = {m for m in modules if m not in sys.stdlib_module_names}
     assert not outside, f"engine imports {outside}"
+
+
+def test_phone_numbers_in_texts_are_found_in_every_written_form():
+    text = ("Call 0120-95-0178 (or 0570-783-578, 050-3818-1250); in English 0120-0178-27; "
+            "from abroad +81-3-6734-0170. Since 2024-12-02, not 120-95-0178.")
+    assert engine.PHONE_IN_TEXT.findall(text) == [
+        "0120-95-0178", "0570-783-578", "050-3818-1250", "0120-0178-27", "+81-3-6734-0170"]

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 FORMAT = 1
 # A Japanese phone number written inside a text (0120-95-0178, +81-3-6734-0170):
 # `tebiki check` makes sure each is a contact record's number; pages link it.
-PHONE_IN_TEXT = re.compile(r"(?<![\w+-])(?:\+81-|0)\d{1,4}-\d{1,4}-\d{3,4}(?![\w-])")
+PHONE_IN_TEXT = re.compile(r"(?<![\w+-])(?:\+81-|0)\d{1,4}-\d{1,4}-\d{2,4}(?![\w-])")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
