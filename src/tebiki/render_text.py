@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_MARKUP = re.compile(r"\*\*(.+?)\*\*")
-
-
-def plain(text: str) -> str:
-    """A text with its light Markdown (bold) removed."""
-    return _MARKUP.sub(r"\1", text)
+from .wizard_html import day_labels, plain
 
 
 class TextRenderer:
@@ -25,13 +17,7 @@ class TextRenderer:
         return self.labels[lid][self.lang]
 
     def days(self, days: list[str]) -> str:
-        if list(days) == list(WEEKDAYS):
-            return self.label("every-day")
-        if list(days) == list(WEEKDAYS[:5]):
-            return self.label("weekdays")
-        if list(days) == list(WEEKDAYS[5:]):
-            return self.label("weekends")
-        names = [self.label(f"day-{d}") for d in days]
+        names = [self.label(lid) for lid in day_labels(days)]
         out = names[0] if names else ""
         for name in names[1:]:
             out = self.label("day-join").format(a=out, b=name)

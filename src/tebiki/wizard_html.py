@@ -115,13 +115,7 @@ class Words:
     # --- dates, days and hours --------------------------------------------------------
 
     def days(self, days: list) -> str:
-        if list(days) == list(WEEKDAYS):
-            return self.label("every-day")
-        if list(days) == list(WEEKDAYS[:5]):
-            return self.label("weekdays")
-        if list(days) == list(WEEKDAYS[5:]):
-            return self.label("weekends")
-        return self.join("day-join", (self.label("day-" + d) for d in days))
+        return self.join("day-join", (self.label(lid) for lid in day_labels(days)))
 
     def hours(self, rec: dict) -> list:
         """One HTML line per opening-hours entry, then closed dates."""
@@ -245,13 +239,30 @@ def page_title(result: dict, lang: str) -> str:
     return plain(pair[lang])
 
 
+def day_labels(days: list) -> list:
+    """The label ids that name a set of weekdays: one for every day, weekdays or
+    weekends, else one per day (joined by the `day-join` label)."""
+    if list(days) == list(WEEKDAYS):
+        return ["every-day"]
+    if list(days) == list(WEEKDAYS[:5]):
+        return ["weekdays"]
+    if list(days) == list(WEEKDAYS[5:]):
+        return ["weekends"]
+    return ["day-" + d for d in days]
+
+
+def _back_link(words: Words, root: str, tree: str, options: list) -> list:
+    """The Back link of a state past the first question (none at the start)."""
+    if not options:
+        return []
+    back = state_url(root, tree, options[:-1])
+    return [f'<p class="tebiki-back-wrap"><a class="tebiki-back" href="{esc(back)}">'
+            f'{words.label("back")}</a></p>']
+
+
 def _question(result: dict, words: Words, root: str, options: list) -> str:
     tree = result["tree"]
-    parts = []
-    if options:
-        back = state_url(root, tree, options[:-1])
-        parts.append(f'<p class="tebiki-back-wrap"><a class="tebiki-back" href="{esc(back)}">'
-                     f'{words.label("back")}</a></p>')
+    parts = _back_link(words, root, tree, options)
     parts.append(f'<p class="tebiki-caption">{words.text(result["tree_title"])}</p>')
     parts.append(f'<h1 id="{HEADING_ID}" class="tebiki-heading" tabindex="-1">'
                  f'{words.text(result["text"])}</h1>')
@@ -280,11 +291,7 @@ def _question(result: dict, words: Words, root: str, options: list) -> str:
 def _outcome(result: dict, words: Words, root: str, options: list, now: datetime | None,
              trees: dict | None, guide_url: str | None, embed: bool = False) -> str:
     tree = result["tree"]
-    parts = []
-    if options:
-        back = state_url(root, tree, options[:-1])
-        parts.append(f'<p class="tebiki-back-wrap"><a class="tebiki-back" href="{esc(back)}">'
-                     f'{words.label("back")}</a></p>')
+    parts = _back_link(words, root, tree, options)
     parts.append('<div class="tebiki-panel">')
     parts.append(f'<p class="tebiki-caption">{words.text(result["tree_title"])}</p>')
     parts.append(f'<h1 id="{HEADING_ID}" class="tebiki-heading" tabindex="-1">'
