@@ -18,6 +18,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -30,7 +31,7 @@ from . import csp
 from .content import DEFAULT_ROOT, compile_content, load_content
 
 ROOT = Path(__file__).resolve().parents[2]
-EXIT_OK, EXIT_CONTENT, EXIT_BUILD = 0, 1, 3
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUILD = 0, 1, 2, 3
 
 
 class BuildError(Exception):
@@ -50,12 +51,26 @@ def source_date_epoch(root: Path, content: Path) -> str:
     except (OSError, subprocess.SubprocessError):
         pass
     import datetime as dt
-    import re
 
     dates = re.findall(r"reviewed:\s*(\d{4}-\d{2}-\d{2})",
                        "".join(p.read_text(encoding="utf-8") for p in content.rglob("*.yaml")))
     newest = max(dates, default="2026-01-01")
     return str(int(dt.datetime.fromisoformat(newest).replace(tzinfo=dt.UTC).timestamp()))
+
+
+SITE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$")
+
+
+def site_url_problem(value: str | None) -> str | None:
+    """What is wrong with the published address ($TEBIKI_SITE_URL), if anything: it goes
+    into every page's canonical link, the sitemap, the widget's snippets and the PDFs."""
+    if not value:
+        return None
+    if not SITE_URL.match(value) or any(c in value for c in "'()"):
+        return (f"TEBIKI_SITE_URL={value!r} is not a web address: give the address the site "
+                "will be published at, like https://example.jp/tebiki/ (http or https, no "
+                "quotes, spaces or brackets)")
+    return None
 
 
 def check_content(content: Path):
@@ -164,6 +179,10 @@ def build_site(content: Path = DEFAULT_ROOT, out: Path = Path("site"),
     from . import mkdocs_site
 
     started = time.perf_counter()
+    problem = site_url_problem(os.environ.get("TEBIKI_SITE_URL"))
+    if problem:
+        print(f"tebiki: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     content = content.resolve()
     bundle = check_content(content)
     if bundle is None:
@@ -189,7 +208,10 @@ def build_site(content: Path = DEFAULT_ROOT, out: Path = Path("site"),
         if search:
             run_pagefind(staging)
             normalize_pagefind(staging)
-        csp.add_policies(staging)
+        try:
+            csp.add_policies(staging)
+        except csp.InlineScript as exc:
+            raise BuildError(f"the Content-Security-Policy: {exc}") from exc
         swap_in(staging, out)
     except BuildError as exc:
         print(f"build failed: {exc}\n(the previous {out} was left as it was)", file=sys.stderr)
