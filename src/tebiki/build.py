@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import csp
+from .compress import compress_site
 from .content import DEFAULT_ROOT, compile_content, load_content
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -212,6 +213,8 @@ def build_site(content: Path = DEFAULT_ROOT, out: Path = Path("site"),
             csp.add_policies(staging)
         except csp.InlineScript as exc:
             raise BuildError(f"the Content-Security-Policy: {exc}") from exc
+        # last: the compressed copies are of the files as served
+        compress_site(staging, cache=config_file.parent / "build" / "cache" / "brotli")
         swap_in(staging, out)
     except BuildError as exc:
         print(f"build failed: {exc}\n(the previous {out} was left as it was)", file=sys.stderr)
