@@ -21,7 +21,7 @@ from .compile import dumps, write_bundle
 from .content import DEFAULT_ROOT, Bundle, compile_content, load_content
 from .render_text import TextRenderer
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 
 
 class UsageError(Exception):
@@ -61,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     book.add_argument("--out", type=Path, default=Path("build/handbook"))
     book.add_argument("--lang", choices=("ja", "en"), action="append",
                       help="only this language (may be given twice; default: both)")
+
+    graph = sub.add_parser("graph", help="a tree's whole flow as a picture (SVG): questions "
+                           "and outcomes as boxes, answers as arrows")
+    graph.add_argument("tree")
+    graph.add_argument("--lang", choices=("ja", "en"), required=True)
+    graph.add_argument("--out", type=Path, help="write the SVG here (default: print it)")
+    graph.add_argument("--dot", action="store_true", help="print the Graphviz source instead")
 
     host = sub.add_parser("host", help="serve a built site as a good static host would "
                           "(compressed files, cache headers)")
@@ -131,6 +138,8 @@ def _run(args: argparse.Namespace) -> int:
         return _paths(bundle, args)
     if args.command == "answer":
         return _answer(bundle, args)
+    if args.command == "graph":
+        return _graph(bundle, args)
     if args.command == "compile":
         _compile(bundle, args.out)
         print(f"wrote {len(bundle.trees)} trees to {args.out}")
@@ -219,6 +228,29 @@ def _answer(bundle: Bundle, args: argparse.Namespace) -> int:
     else:
         print(f"=> {result['id']}")
         print("\n".join(text.outcome(result)))
+    return EXIT_OK
+
+
+def _graph(bundle: Bundle, args: argparse.Namespace) -> int:
+    from . import graph
+
+    tree = _tree(bundle, args.tree)
+    if args.dot:
+        sys.stdout.write(graph.dot_source(tree, bundle.labels, args.lang))
+        return EXIT_OK
+    try:
+        svg = graph.tree_svg(tree, bundle.labels, args.lang)
+    except graph.GraphError as exc:
+        print(f"tebiki: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.out is None:
+        sys.stdout.write(svg)
+    else:
+        try:
+            args.out.write_text(svg, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.out}: {exc.strerror}") from exc
+        print(f"wrote {args.out}")
     return EXIT_OK
 
 
