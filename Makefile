@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-# Pyodide for the in-browser wizard, pinned in package-lock.json (npm registry only).
+# Pyodide for the in-browser wizard, and MicroPython's WebAssembly port the tests
+# run the same engine on, pinned in package-lock.json (npm registry only).
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 

@@ -21,7 +21,8 @@ ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CLOCK_RE = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")
 MONTH_DAY_RE = re.compile(r"^(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$")
-PHONE_RE = re.compile(r"^(?:\+\d{1,3}-)?\d{1,5}(?:-\d{1,5}){1,3}$")
+# ASCII digits only: \d would take full-width and other digits, which no phone dials.
+PHONE_RE = re.compile(r"^(?:\+[0-9]{1,3}-)?[0-9]{1,5}(?:-[0-9]{1,5}){1,3}$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DOC_CATEGORIES = ("A", "B", "card", "authority", "form", "other")
 PIN_PLACES = ("store", "counter", "online", "app")
@@ -646,7 +647,7 @@ def _check_phones(c: Checker, phones: Any, key: Key) -> list:
 
 def tel_uri(number: str) -> str:
     """`tel:` link for a number as written: digits only, keeping a leading +."""
-    return "tel:" + ("+" if number.startswith("+") else "") + re.sub(r"\D", "", number)
+    return "tel:" + ("+" if number.startswith("+") else "") + re.sub(r"[^0-9]", "", number)
 
 
 def check_labels(source: Source, problems: list[Problem]) -> dict[str, dict]:
