@@ -18,7 +18,9 @@ from .wizard_html import (
     Words,
     checklist,
     contact_html,
+    docs_block,
     esc,
+    explained_docs,
     inline,
     outcome_body,
     sources_block,
@@ -101,6 +103,9 @@ def full_outcome(tree: dict, oid: str, words: Words) -> dict:
     bring = []
     for item in outcome.get("bring", []):
         entry = {"note": item.get("note"), **extra(item)}
+        for name in ("for", "visits"):
+            if item.get(name):
+                entry[name] = item[name]
         if "sets" in item:
             entry["kind"] = "one_of"
             entry["sets"] = [[records["documents"][d] for d in s] for s in item["sets"]]
@@ -193,8 +198,18 @@ def tree_guide(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
         parts.append('<ul class="tebiki-guide-options">' + "".join(items) + "</ul>")
         out.append(block('<div class="tebiki-guide-question">' + "".join(parts) + "</div>"))
     out.append(f"## {words.label('guide-outcomes')} {{#{tree_id}-outcomes}}\n")
+    docs: list = []
+    anchor = f"{tree_id}-documents"
     for oid in tree["outcomes"]:
-        out.append(outcome_section(bundle, tree_id, oid, lang, level=3, used=used))
+        out.append(outcome_section(bundle, tree_id, oid, lang, level=3, used=used,
+                                   docs_anchor=anchor))
+        for doc in explained_docs(full_outcome(tree, oid, words)["bring"]):
+            if doc["id"] not in [d["id"] for d in docs]:
+                docs.append(doc)
+    if docs:
+        # what each document is, once for the whole page (the outcomes point here)
+        out.append(f"## {words.label('docs-about')} {{#{anchor}}}\n")
+        out.append(block(docs_block(docs, words, level=None)))
     return "".join(out)
 
 
@@ -228,8 +243,9 @@ def _outcome_view(bundle: Bundle, tree_id: str, oid: str, lang: str) -> tuple:
 
 
 def outcome_section(bundle: Bundle, tree_id: str, oid: str, lang: str, *, level: int = 3,
-                    used: list | None = None) -> str:
-    """One outcome in full: a heading, its summary and every part."""
+                    used: list | None = None, docs_anchor: str | None = None) -> str:
+    """One outcome in full: a heading, its summary and every part (what the documents
+    are follows its checklist, or is once on the page at `docs_anchor`)."""
     tree, words, view = _outcome_view(bundle, tree_id, oid, lang)
     if used is not None:
         used.append(tree)
@@ -239,7 +255,7 @@ def outcome_section(bundle: Bundle, tree_id: str, oid: str, lang: str, *, level:
     if view.get("summary"):
         parts.append(f'<p class="tebiki-summary">{words.rich(view["summary"])}</p>')
     parts.append(outcome_body(view, words, level=level + 1,
-                              check_prefix=f"guide-{tree_id}-{oid}"))
+                              check_prefix=f"guide-{tree_id}-{oid}", docs_anchor=docs_anchor))
     if view.get("continue"):
         links = "".join(
             f'<li>{words.text(c["title"])}</li>' for c in view["continue"])
@@ -251,14 +267,22 @@ def outcome_section(bundle: Bundle, tree_id: str, oid: str, lang: str, *, level:
 
 
 def outcome_checklist(bundle: Bundle, tree_id: str, oid: str, lang: str,
-                      used: list | None = None) -> str:
-    """Just what to bring for one outcome, as tick boxes."""
+                      used: list | None = None, answers: dict | None = None) -> str:
+    """Just what to bring for one outcome, as tick boxes. With `answers` (question
+    to option, like a path through the tree) only what that path brings is shown;
+    without, every item with the answers it depends on."""
     tree, words, view = _outcome_view(bundle, tree_id, oid, lang)
+    if answers:
+        questions = tree["questions"]
+        for qid, option in answers.items():
+            if qid not in questions or option not in [o["id"] for o in questions[qid]["options"]]:
+                raise UnknownId(f"tree '{tree_id}' has no answer {qid}={option}")
+        view = engine.outcome_view(tree, oid, answers)
     if used is not None:
         used.append(tree)
         used.extend(d for item in view["bring"] for d in (
             [item["doc"]] if item["kind"] == "doc" else [x for g in item["sets"] for x in g]))
-    return block(checklist(view["bring"], words, f"list-{tree_id}-{oid}"))
+    return block(checklist(view["bring"], words, f"list-{tree_id}-{oid}", level=3))
 
 
 # --- tables and boxes --------------------------------------------------------------------
