@@ -178,11 +178,13 @@ def test_the_proxy_page_says_whose_document_and_which_visit(site_bundle):
     html = outcome_html(site_bundle, "pin-reset", PROXY, "ja")
     bring = html[html.index('<div class="tebiki-bring">'):]
     bring = bring[:bring.index('<section class="tebiki-docs">')]
-    first, second = bring.split("2回目の来庁")
-    assert "1回目の来庁" in first
-    for visit in (first, second):
-        assert visit.index("カードの持ち主（本人）のもの") < visit.index("代理人（あなた）のもの")
-    assert "照会書兼回答書" in second and "照会書兼回答書" not in first
+    every, rest = bring.split("1回目の来庁")
+    first, second = rest.split("2回目の来庁")
+    # what goes on every visit is listed once, before what one visit needs
+    assert "来庁のたびに" in every
+    assert every.index("カードの持ち主（本人）のもの") < every.index("任意代理人（あなた）のもの")
+    assert "マイナンバーカード" in every and "マイナンバーカード" not in first + second
+    assert "委任状" in first and "照会書兼回答書" in second and "照会書兼回答書" not in first
     # the examples of ID are listed once on the page, after the checklist
     assert html.count("運転免許証") == 1
     assert html.index("運転免許証") > html.index("2回目の来庁")

@@ -206,6 +206,8 @@ class Validator:
         """`for:` and `visit:` name groups that pages head with a label of the ui files."""
         wanted = [("for", FOR_LABEL, item["for"])] if item.get("for") else []
         wanted += [("visit", VISIT_LABEL, visit) for visit in item.get("visits", [])]
+        if item.get("visits"):  # what is brought on every visit has a heading too
+            wanted.append(("visit", VISIT_LABEL, "every"))
         for field_name, prefix, value in wanted:
             if prefix + value not in self.labels:
                 known = sorted(lid[len(prefix):] for lid in self.labels if lid.startswith(prefix))

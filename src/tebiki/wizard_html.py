@@ -327,7 +327,7 @@ def _outcome(result: dict, words: Words, root: str, options: list, now: datetime
                      f'{new_tab_attrs(embed)}>{words.label("read-guide")}'
                      f'{new_tab_note(words, embed)}</a></p>')
     parts.append(sources_block(result["sources"], result["reviewed"], words, level=2,
-                               heading_id="tebiki-sources", new_tab=embed))
+                               heading_id="tebiki-sources", new_tab=embed, folded=True))
     return "\n".join(parts)
 
 
@@ -485,19 +485,39 @@ def item_docs(item: dict) -> list:
     return [doc for group in item["sets"] for doc in group]
 
 
+EVERY_VISIT = "every"
+
+
 def bring_groups(bring: list) -> list:
     """What to bring as [(visit or None, [(whose or None, [items])])], in the order
-    first written. An item with no `visit` in an outcome that names visits is
-    brought on every visit; items without `for` come first in their visit."""
+    first written. What is brought on every visit (an item without `visit`, or
+    naming them all) is listed once, under the visit "every", before the others;
+    items without `for` come first in their visit."""
     visits: list = []
     for item in bring:
         for visit in item.get("visits", []):
             if visit not in visits:
                 visits.append(visit)
+
+    def every(item: dict) -> bool:
+        return all(v in item.get("visits", visits) for v in visits)
+
+    if len(visits) > 1 and any(every(i) for i in bring):
+        order = [EVERY_VISIT]
+        order.extend(visits)  # not [*a, b]: MicroPython has no unpacking in displays
+    else:
+        order = visits or [None]
     out = []
-    for visit in visits or [None]:
-        items = [i for i in bring if visit is None or not i.get("visits")
-                 or visit in i["visits"]]
+    for visit in order:
+        if visit is None:
+            items = list(bring)
+        elif visit == EVERY_VISIT:
+            items = [i for i in bring if every(i)]
+        else:
+            items = [i for i in bring if visit in i.get("visits", visits)
+                     and not (EVERY_VISIT in order and every(i))]
+        if not items:
+            continue
         people: list = []
         for item in items:
             if item.get("for") not in people:
@@ -646,16 +666,22 @@ def new_tab_note(words: Words, new_tab: bool) -> str:
 
 
 def sources_block(sources: list, reviewed: str, words: Words, *, level: int | None,
-                  heading_id: str | None = None, new_tab: bool = False) -> str:
+                  heading_id: str | None = None, new_tab: bool = False,
+                  folded: bool = False) -> str:
     """Sources as links, and the review date; `level` None leaves out the heading.
-    With `new_tab` the links open in a new tab (and say so)."""
+    With `new_tab` the links open in a new tab (and say so). `folded` puts the list
+    in a closed <details> (a wizard page on a phone: the review date stays in view)."""
     heading = _h(level, words.label("sources"), heading_id) if level else ""
     items = "".join(
         f'<li><a href="{esc(s["url"])}"{new_tab_attrs(new_tab)}>{words.text(s["title"])}'
         f'{new_tab_note(words, new_tab)}</a> '
         f'<span class="tebiki-source__publisher">{words.text(s["publisher"])}</span></li>'
         for s in sources)
-    return ('<section class="tebiki-sources">' + heading + f'<ul>{items}</ul>'
+    listing = f"<ul>{items}</ul>"
+    if folded:
+        summary = words.label("sources-list", n=str(len(sources)))
+        listing = f"<details><summary>{summary}</summary>{listing}</details>"
+    return ('<section class="tebiki-sources">' + heading + listing +
             '<p class="tebiki-reviewed">' + words.field(
                 words.label("reviewed"), f'<time datetime="{esc(reviewed)}">{esc(reviewed)}</time>')
             + "</p></section>")
