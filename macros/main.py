@@ -42,9 +42,10 @@ def define_env(env):
                                            used=_USED)
 
     @env.macro
-    def checklist(tree_id, outcome_id):
-        """What to bring for one outcome, as tick boxes."""
-        return render_html.outcome_checklist(bundle(), tree_id, outcome_id, lang(), used=_USED)
+    def checklist(tree_id, outcome_id, answers=None):
+        """What to bring for one outcome, as tick boxes (for a path: answers={q: option})."""
+        return render_html.outcome_checklist(bundle(), tree_id, outcome_id, lang(), used=_USED,
+                                             answers=answers)
 
     @env.macro
     def pin_table(ids=None):

@@ -8,11 +8,13 @@ problem at the right line with a message that says what is wrong.
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from tebiki.content import load_content
+from tebiki.validate import months_before
 
 from .conftest import run_cli
 
@@ -71,6 +73,16 @@ EXPECTED: dict[str, tuple[int, str, str]] = {
     "records-duplicate": (2, "duplicate document id 'card' (first in", "error"),
     "records-bad-category": (4, "category 'C' is not one of A, B", "error"),
     "records-no-review": (2, "documents.unreviewed is missing 'reviewed'", "error"),
+    "records-fax-as-phone": (8, "0120-601-785 is a fax number: write it as 'FAX 0120-601-785'",
+                             "error"),
+    "records-phone-closed-no-hours": (7, "closed_dates on a number needs that number's own "
+                                      "'hours:'", "error"),
+    "records-review-old": (6, "reviewed 2020-01-31 is more than 12 months ago", "warning"),
+    "bring-unknown-for": (18, "for 'neighbour' has no heading: add the label "
+                          "'bring-for-neighbour'", "error"),
+    "bring-bad-visit": (18, "visit 0 is not a visit", "error"),
+    "caption-contradicts": (22, "the note says 'one photo ID', but the choices are 2A or 1A+1B",
+                            "error"),
 }
 
 
@@ -137,3 +149,20 @@ def test_missing_content_folder_is_a_clear_error(tmp_path):
     result = run_cli("--content", str(tmp_path / "nowhere"), "check")
     assert result.returncode == 1
     assert "no such folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_review_exactly_12_months_old_is_still_fine(mini_copy):
+    # the fixture was reviewed on 2026-11-01
+    def warned(today):
+        content = load_content(mini_copy, today=today)
+        return [p for p in content.problems if "months ago" in p.message]
+
+    assert not warned(date(2027, 11, 1))
+    assert len(warned(date(2027, 11, 2))) == 9
+    assert not load_content(mini_copy, today=date(2027, 11, 2), review_age_months=13).problems
+
+
+def test_months_before_keeps_to_the_end_of_a_short_month():
+    assert months_before(date(2026, 3, 31), 1) == date(2026, 2, 28)
+    assert months_before(date(2026, 1, 15), 12) == date(2025, 1, 15)
+    assert months_before(date(2024, 2, 29), 12) == date(2023, 2, 28)

@@ -13,9 +13,22 @@ MINI = str(FIXTURES / "mini")
 
 
 def test_check_clean_content_exits_0_and_counts_paths():
-    result = run_cli("--content", MINI, "check")
+    result = run_cli("--content", MINI, "check", "--today", "2026-11-30")
     assert result.returncode == 0, result.stderr
     assert "1 trees, 6 paths checked: 0 error(s), 0 warning(s)" in result.stdout
+
+
+def test_check_warns_about_old_reviews_and_the_age_can_be_set():
+    # the fixture was reviewed on 2026-11-01: more than 12 months before 2027-12-01
+    old = run_cli("--content", MINI, "check", "--today", "2027-12-01")
+    assert old.returncode == 0, old.stderr  # a warning, not an error
+    assert "mini.yaml:4: warning: reviewed 2026-11-01 is more than 12 months ago" in old.stderr
+    assert "0 error(s), 9 warning(s)" in old.stdout
+    longer = run_cli("--content", MINI, "check", "--today", "2027-12-01",
+                     "--review-age-months", "24")
+    assert "0 error(s), 0 warning(s)" in longer.stdout
+    bad = run_cli("--content", MINI, "check", "--review-age-months", "a year")
+    assert bad.returncode == 2 and "is not a whole number of months" in bad.stderr
 
 
 def test_paths_json_lists_every_path_ending_in_an_outcome():

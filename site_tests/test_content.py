@@ -17,13 +17,19 @@ from tebiki import engine
 
 TODAY = date.today()
 NOW = datetime(TODAY.year, TODAY.month, TODAY.day, 12, 0)
-TREES = ("pin-reset", "pin-change", "lost-card", "which-pin")
+TREES = ("pin-reset", "pin-change", "lost-card", "which-pin", "certificate-expired",
+         "lost-smartphone", "damaged-card", "period-of-stay", "living-abroad")
 CERTIFICATE_PINS = {"signature", "user-auth"}
 SUSPENSION_NUMBER = "0120-95-0178"
+FAX_NUMBER = "0120-601-785"  # F28: free, for deaf and hard-of-hearing people
+ABROAD_NUMBER = "+81-3-6734-0170"  # F31
+NAVI_DIAL = "0570-783-578"  # F30: the card call centre, its own hours
 FOREIGN_CARD_NUMBER = "0120-0178-27"
 FOREIGN_SYSTEM_NUMBER = "0120-0178-26"  # My Number system and Mynaportal: not for PINs
 PIN_TREES = ("pin-reset", "pin-change", "which-pin")
 HOLDER_ID_RULE = [["id-photo"], ["id-no-photo", "id-no-photo"]]
+REPRESENTATIVE_ID_RULE = [["id-photo", "id-photo"], ["id-photo", "id-no-photo"]]
+EXPRESS_ID_RULE = REPRESENTATIVE_ID_RULE  # F32: photo ID + one more, or two photo IDs
 
 
 def _paths(bundle, tree_id: str, now=None) -> list[tuple[dict, dict]]:
@@ -83,8 +89,8 @@ def _path_name(tree_id: str, answers: dict) -> str:
 
 
 class TestEveryPath:
-    def test_the_guide_has_all_four_trees(self, bundle):
-        assert set(TREES) <= set(bundle.trees)
+    def test_the_guide_has_every_tree(self, bundle):
+        assert set(TREES) == set(bundle.trees)
 
     @pytest.mark.parametrize("tree_id", TREES)
     def test_every_path_ends_in_an_outcome(self, bundle, tree_id):
@@ -187,7 +193,7 @@ class TestPinReset:
             en = " ".join(w["text"]["en"] for w in result["warnings"])
             assert "no longer valid" in en and "address" in en  # F10
             assert "only the holder" in en
-            assert "smartphone e-certificate" in en and "Mynaportal app" in en  # F14
+            assert "smartphone certificate" in en and "Mynaportal app" in en  # F14
 
     def test_store_booking_is_on_a_smartphone_never_a_computer(self, paths):
         # F8: the reservation is made only in the JPKI PIN reset app on a phone
@@ -215,7 +221,7 @@ class TestPinReset:
 
     def test_every_counter_path_gives_the_id_rule_and_says_cities_differ(self, paths):
         for answers, result in paths["pin-reset"]:
-            if _ids(result["places"]) != ["municipal-counter"]:
+            if _ids(result["places"]) != ["municipal-counter"] or result["id"] == "check-expiry":
                 continue
             name = _path_name("pin-reset", answers)
             assert "my-number-card" in _docs(result), name
@@ -225,32 +231,53 @@ class TestPinReset:
             assert any(note and "市区町村" in note["ja"] and "cit" in note["en"].lower()
                        for _, note in rules), f"{name}: does not say that cities differ"
 
-    def test_legal_representative_brings_proof_of_authority_and_own_id(self, paths):
+    def test_parent_and_guardian_bring_only_their_own_proof(self, paths):
+        # F17, F46: a guardian must not read the parent's 戸籍謄本 text, nor a
+        # parent the guardianship certificate
         for answers, result in paths["pin-reset"]:
+            name = _path_name("pin-reset", answers)
             docs = _docs(result)
-            is_rep = answers.get("who-goes") == "legal-rep"
-            assert ("koseki-tohon" in docs) == is_rep, _path_name("pin-reset", answers)
-            assert ("guardianship-certificate" in docs) == is_rep
-            if is_rep:
-                assert result["id"] == "counter-reset"
-                assert ["id-photo", "id-photo"] in [s for sets, _ in _one_of_sets(result)
-                                                   for s in sets]
+            who = answers.get("who-goes")
+            assert ("koseki-tohon" in docs) == (who == "parent"), name
+            assert ("guardianship-certificate" in docs) == (who == "guardian"), name
+            if who in ("parent", "guardian"):
+                assert result["id"] == "counter-reset", name
+                own = [b for b in result["bring"] if b.get("for") == who and b["kind"] == "one_of"]
+                assert [[_ids(g) for g in b["sets"]] for b in own] == [REPRESENTATIVE_ID_RULE], name
+                holder = "child" if who == "parent" else "ward"
+                assert any(b.get("for") == holder and b["kind"] == "doc"
+                           and b["doc"]["id"] == "my-number-card" for b in result["bring"]), name
+                # nothing is the holder's own without saying whose it is
+                assert all(b.get("for") for b in result["bring"]), name
 
     def test_legal_representative_is_told_when_the_proofs_are_needed(self, paths):
         # F17: no 戸籍謄本 for the same household or a domicile (本籍) in that
         # city; some cities want the guardianship certificate from the last 3 months
-        reps = [(a, r) for a, r in paths["pin-reset"] if a.get("who-goes") == "legal-rep"]
-        assert reps
+        reps = [(a, r) for a, r in paths["pin-reset"]
+                if a.get("who-goes") in ("parent", "guardian")]
+        assert {a["who-goes"] for a, _ in reps} == {"parent", "guardian"}
         for answers, result in reps:
             name = _path_name("pin-reset", answers)
-            notes = [note for sets, note in _one_of_sets(result)
-                     if ["koseki-tohon"] in sets and ["guardianship-certificate"] in sets]
-            assert len(notes) == 1 and notes[0], f"{name}: no note on the proof of authority"
-            ja, en = notes[0]["ja"], notes[0]["en"]
-            for word in ("同じ世帯", "本籍", "3か月", "市区町村に確認"):
-                assert word in ja, f"{name}: {word} missing from {ja}"
-            for word in ("same household", "本籍", "3 months", "check with your city"):
-                assert word in en, f"{name}: {word!r} missing from {en}"
+            doc = "koseki-tohon" if answers["who-goes"] == "parent" else "guardianship-certificate"
+            (item,) = [b for b in result["bring"] if b["kind"] == "doc" and b["doc"]["id"] == doc]
+            ja, en = item["note"]["ja"], item["note"]["en"]
+            if doc == "koseki-tohon":
+                assert "同じ世帯" in ja and "本籍" in ja, name
+                assert "same household" in en and "本籍" in en, name
+            else:
+                assert "3か月" in ja and "3 months" in en, name
+
+    def test_the_holder_is_15_or_over_and_a_child_never_goes_alone(self, bundle, paths):
+        # F46: the holder path says the holder is 15 or over; a parent's path
+        # tells the parent to take the child
+        question = engine.next_step(bundle.trees["pin-reset"], {"which-pin": "resident-register"})
+        labels = {o["id"]: o["label"] for o in question["options"]}
+        assert "15歳以上" in labels["holder"]["ja"] and "15 or over" in labels["holder"]["en"]
+        assert set(labels) == {"holder", "parent", "guardian", "proxy"}
+        for answers, result in paths["pin-reset"]:
+            if answers.get("who-goes") == "parent":
+                steps = _all_text({"s": result["steps"]}, "en")
+                assert "Take your child with you" in steps, _path_name("pin-reset", answers)
 
     def test_proxy_goes_twice_with_the_sealed_form(self, paths):
         for answers, result in paths["pin-reset"]:
@@ -276,7 +303,7 @@ class TestPinReset:
         for answers, result in paths["pin-reset"]:
             en = " ".join(s["text"]["en"] for s in result["steps"])
             pin = answers.get("which-pin")
-            if pin == "not-sure":
+            if pin == "not-sure" or result["id"] == "check-expiry":
                 continue
             signature_too = pin in ("signature", "both-certificate") or \
                 answers.get("knows-signature-pin") == "forgot-other"
@@ -308,9 +335,9 @@ class TestPinChange:
         for answers, result in online:
             name = _path_name("pin-change", answers)
             resets = [c for c in result["continue"] if c["tree"] == "pin-reset"]
-            assert [c["answers"] for c in resets] == [{"which-pin": answers["which-pin"]}], name
+            assert [c["answers"]["which-pin"] for c in resets] == [answers["which-pin"]], name
             step = engine.next_step(bundle.trees["pin-reset"], resets[0]["answers"])
-            assert step["unused"] == [] and step["id"] != "which-pin", name
+            assert step["unused"] == [] and step["id"] == "who-goes", name
 
     @pytest.mark.parametrize("tree_id", PIN_TREES)
     def test_pin_paths_give_the_foreign_language_line_for_cards(self, paths, tree_id):
@@ -336,6 +363,8 @@ class TestLostCard:
     def test_first_contact_is_the_24_hour_suspension_line(self, bundle, paths):
         for answers, result in paths["lost-card"]:
             name = _path_name("lost-card", answers)
+            if answers["card-status"] != "missing":
+                continue
             first = result["contacts"][0]
             assert first["id"] == "mynumber-suspension", name
             assert first["phones"][0]["number"] == SUSPENSION_NUMBER
@@ -380,7 +409,7 @@ class TestLostCard:
             if where == "stolen":
                 assert "盗難届" in steps_ja and "受理番号" in steps_ja
             if where == "lost-at-home":
-                assert "警察への届出はいりません" in steps_ja
+                assert "警察への届出は必要ありません" in steps_ja
 
     def test_lost_at_home_never_sends_anyone_to_the_police(self, paths):
         at_home = [(a, r) for a, r in paths["lost-card"]
@@ -404,7 +433,9 @@ class TestLostCard:
             speed = answers.get("reissue-speed")
             if speed == "normal":
                 assert "1,000" in result["cost"]["en"] and "800" in result["cost"]["en"]
-                assert "1 month" in result["time"]["en"]
+                # F38: about a month, often longer
+                assert "a month" in result["time"]["en"] and "longer" in result["time"]["en"]
+                assert "1か月" in result["time"]["ja"] and "以上" in result["time"]["ja"]
             elif speed == "express":
                 assert "2,000" in result["cost"]["en"] and "1,800" in result["cost"]["en"]
                 assert "1 week" in result["time"]["en"]
@@ -413,7 +444,7 @@ class TestLostCard:
 
     def test_express_is_not_offered_before_it_existed(self, bundle):
         tree = bundle.trees["lost-card"]
-        answers = {"card-status": "missing", "where-lost": "stolen"}
+        answers = {"card-status": "missing", "whose-card": "own", "where-lost": "stolen"}
         before = engine.next_step(tree, answers, "2024-11-30T12:00")
         after = engine.next_step(tree, answers, NOW)
         assert [o["id"] for o in before["options"]] == ["normal"]
@@ -426,10 +457,10 @@ class TestLostCard:
             assert _ids(result["places"]) == ["municipal-counter"]
             assert "my-number-card" in _docs(result)
             en = _all_text(result, "en")
-            if answers["after-found"] == "suspended-only":
-                assert "signature certificate has to be issued again" in en
+            if answers["after-found"] == "not-applied":
+                assert "cannot be lifted by phone" in en
             else:
-                assert "cannot be reactivated" in en
+                assert "cannot be used again" in en and "返納" in en
 
 
 # --- which PIN ---------------------------------------------------------------------------
@@ -459,6 +490,9 @@ class TestWhichPin:
             if where not in EXPECTED_PIN:
                 continue
             links = {c["tree"]: c["answers"] for c in result["continue"]}
+            if EXPECTED_PIN[where] in CERTIFICATE_PINS:
+                # F41: a certificate PIN refused although typed right has expired
+                assert links.pop("certificate-expired", None) == {}, where
             assert set(links) == {"pin-reset", "pin-change"}, where
             for tree_id, prefilled in links.items():
                 assert prefilled == {"which-pin": EXPECTED_PIN[where]}
@@ -481,7 +515,7 @@ class TestWhichPin:
             told.add(result["id"])
             assert "same number" in en and "同じ番号" in ja, f"{name}: ja and en differ"
             assert "don't guess" in en and "reset" in en, name
-            assert "当てずっぽう" in ja and "再設定" in ja, name
+            assert "推測で入力しない" in ja and "再設定" in ja, name
             assert "3 wrong tries" in en and "3回" in ja, name
         assert told == {"user-auth-pin", "resident-register-pin", "card-info-pin"}
 
@@ -568,6 +602,362 @@ class TestProvenance:
     def test_phone_numbers_are_dialable(self, bundle):
         for cid, contact in bundle.records["contacts"].items():
             for phone in contact["phones"]:
+                if phone.get("kind") == "fax":
+                    assert "tel" not in phone, cid  # a fax number is never a call link
+                    continue
                 assert phone["tel"].startswith("tel:"), cid
                 digits = phone["tel"][4:].lstrip("+")
                 assert digits.isdigit() and len(digits) >= 10, cid
+
+
+# --- corrections from the 2026-11-30 review (FACTS F28-F40, F48, F49) -----------------
+
+
+def _numbers(result: dict) -> list[str]:
+    return [p["number"] for c in result["contacts"] for p in c["phones"]]
+
+
+def _missing_card_paths(paths) -> list[tuple[dict, dict]]:
+    out = [(a, r) for a, r in paths["lost-card"] if a["card-status"] == "missing"]
+    assert out
+    return out
+
+
+class TestFaxForDeafPeople:
+    """F28: a deaf reader must find a way to suspend the card wherever the phone lines are."""
+
+    def test_every_contact_with_the_hotline_offers_the_fax_line(self, bundle):
+        for cid, contact in bundle.records["contacts"].items():
+            numbers = {p["number"]: p for p in contact["phones"]}
+            if SUSPENSION_NUMBER in numbers:
+                assert FAX_NUMBER in numbers, f"{cid} offers the hotline but not the fax"
+                assert numbers[FAX_NUMBER]["kind"] == "fax", cid
+
+    def test_every_lost_card_path_gives_the_fax_in_its_first_step(self, paths):
+        for answers, result in _missing_card_paths(paths):
+            first = result["steps"][0]["text"]
+            assert f"FAX {FAX_NUMBER}" in first["ja"] and f"FAX {FAX_NUMBER}" in first["en"], \
+                _path_name("lost-card", answers)
+            assert "聴覚" in first["ja"] and "deaf" in first["en"]
+
+    def test_the_lost_card_question_and_summary_name_the_fax(self, bundle):
+        tree = bundle.trees["lost-card"]
+        for text in (tree["summary"], tree["questions"]["card-status"]["hint"]):
+            assert FAX_NUMBER in text["ja"] and FAX_NUMBER in text["en"]
+
+
+class TestPhoneLines:
+    """F29-F31: the right hours for each number and language, and the line from abroad."""
+
+    def test_foreign_language_hours_come_in_two_language_groups(self, bundle):
+        contact = bundle.records["contacts"]["foreign-language-card"]
+        hours = {p["label"]["en"]: p["hours"] for p in contact["phones"]}
+        english = next(h for label, h in hours.items() if "English" in label)
+        nepali = next(h for label, h in hours.items() if "Nepali" in label)
+        assert english == [{"days": list(engine.WEEKDAYS), "open": "08:30", "close": "20:00"}]
+        assert nepali == [{"days": list(engine.WEEKDAYS), "open": "09:00", "close": "18:00"}]
+        assert {"vi", "th", "id", "tl", "ne"} <= set(contact["languages"])
+
+    def test_the_navi_dial_keeps_its_own_hours(self, bundle):
+        # 08:45 on a Tuesday: the card call centre has opened, the toll-free
+        # line opens at 9:30; 18:00 on a Saturday: only the call centre is open
+        tree = bundle.trees["pin-reset"]
+        answers = {"which-pin": "resident-register", "who-goes": "holder"}
+        for now, navi_open, free_open in (("2026-12-01T08:45", True, False),
+                                          ("2026-12-05T18:00", True, False),
+                                          ("2026-12-01T12:00", True, True),
+                                          ("2026-12-01T20:30", False, False)):
+            result = engine.next_step(tree, answers, now)
+            general = next(c for c in result["contacts"] if c["id"] == "mynumber-general")
+            navi = next(p for p in general["phones"] if p["number"] == NAVI_DIAL)
+            assert navi["status"]["open_now"] is navi_open, now
+            assert general["status"]["open_now"] is free_open, now
+
+    def test_the_number_for_callers_abroad_is_there_in_japanese_too(self, paths):
+        for answers, result in _missing_card_paths(paths):
+            abroad = [c for c in result["contacts"]
+                      if ABROAD_NUMBER in [p["number"] for p in c["phones"]]]
+            assert abroad and all(c["id"] != "foreign-language-suspension" for c in abroad), \
+                _path_name("lost-card", answers)
+            assert "ja" in abroad[0]["name"] and "海外" in abroad[0]["name"]["ja"]
+
+
+class TestExpressReissue:
+    """F32, F33, F35: stricter ID, the right 30 days, posted home, PINs decided first."""
+
+    @pytest.mark.parametrize("tree_id", ["lost-card", "damaged-card"])
+    def test_two_ids_without_a_photo_are_never_enough(self, paths, tree_id):
+        express = [(a, r) for a, r in paths[tree_id] if a.get("reissue-speed") == "express"]
+        assert express
+        for answers, result in express:
+            name = _path_name(tree_id, answers)
+            # the adult who shows their own ID: the holder, or the parent for a child
+            ruled = [b for b in result["bring"] if b["kind"] == "one_of"
+                     and b.get("for") in (None, "parent")]
+            assert ruled, name
+            for item in ruled:
+                assert [_ids(g) for g in item["sets"]] == EXPRESS_ID_RULE, name
+            assert "new-pins" in _docs(result), name  # PINs are written on the application
+
+    def test_the_30_days_run_from_the_city_report_or_the_day_of_the_fire(self, paths):
+        for answers, result in paths["lost-card"]:
+            if answers.get("reissue-speed") != "express":
+                continue
+            steps = " ".join(s["text"]["en"] for s in result["steps"])
+            if answers["where-lost"] == "fire-disaster":
+                assert "within 30 days of the day the card was destroyed" in steps
+            else:
+                assert "within 30 days of the day you report the loss at the city office" in steps
+
+    def test_the_new_card_is_posted_to_the_registered_address(self, paths):
+        for answers, result in paths["lost-card"]:
+            if answers.get("reissue-speed") == "express":
+                ja = _all_text(result, "ja")
+                assert "住民票の住所" in ja and "本人限定受取郵便" in ja
+                assert "registered address" in _all_text(result, "en")
+
+
+class TestReissue:
+    """F34, F38: a face photo, the fee at collection, and a month or more."""
+
+    def test_a_face_photo_is_asked_for_or_the_qr_code(self, paths):
+        for answers, result in paths["lost-card"]:
+            if answers.get("reissue-speed") == "normal":
+                assert "face-photo" in _docs(result), _path_name("lost-card", answers)
+                assert "QRコード" in _all_text(result, "ja")
+
+    def test_the_fee_is_often_paid_on_collection(self, paths):
+        for answers, result in paths["lost-card"]:
+            if answers.get("reissue-speed") == "normal":
+                assert "受け取るときに払う" in result["cost"]["ja"]
+                assert "when you collect" in result["cost"]["en"]
+
+
+class TestFoundCard:
+    """F36, F37: ask about a new card, not the 廃止届; hedge which certificates come back."""
+
+    def test_the_question_asks_about_a_new_card_not_a_form_name(self, bundle):
+        question = bundle.trees["lost-card"]["questions"]["after-found"]
+        texts = [question["text"]] + [o["label"] for o in question["options"]]
+        assert "新しいカード" in question["text"]["ja"] and "new card" in question["text"]["en"]
+        for text in texts:
+            assert "廃止届" not in text["ja"] and "廃止届" not in text["en"]
+
+    def test_the_certificates_are_hedged(self, paths):
+        for answers, result in paths["lost-card"]:
+            if answers.get("after-found") == "not-applied":
+                assert "署名用だけ" in _all_text(result, "ja")
+                assert "only the signature certificate" in _all_text(result, "en")
+
+
+class TestSmallCorrections:
+    def test_fuji_is_only_some_stores_in_chugoku_and_shikoku(self, bundle, paths):
+        # F39
+        texts = [bundle.records["places"]["convenience-store-kiosk"]["note"]]
+        for _answers, result in paths["pin-reset"]:
+            texts += [w["text"] for w in result["warnings"]]
+        named = [t for t in texts if "フジ" in t["ja"]]
+        assert named
+        for text in named:
+            assert "中国・四国地方の一部のフジ" in text["ja"]
+            assert "some Fuji stores in the Chugoku and Shikoku regions" in text["en"]
+
+    def test_police_station_name_and_phone_go_with_the_receipt_number(self, paths):
+        # F40
+        for answers, result in paths["lost-card"]:
+            if answers.get("where-lost") in ("lost-outside", "stolen"):
+                steps = " ".join(s["text"]["ja"] for s in result["steps"])
+                assert "受理番号と、届け出た警察署の名前・電話番号" in steps
+
+    def test_counter_notes_show_the_common_forms_of_the_rule(self, paths):
+        # F48: cities vary; card only, or any one document, are common too
+        for answers, result in paths["pin-reset"]:
+            if result["id"] == "counter-reset" and answers["who-goes"] == "holder":
+                (note,) = [n for _, n in _one_of_sets(result)]
+                assert "カードだけ" in note["ja"] and "1点" in note["ja"]
+                assert "only the card" in note["en"] and "any one document" in note["en"]
+
+    def test_the_card_information_pin_is_changed_in_mynaportal_only(self, paths):
+        # F49: no source says the JPKI software changes the card-information PIN
+        for answers, result in paths["pin-change"]:
+            if result["id"] == "change-online" and answers["which-pin"] == "card-info":
+                assert "JPKI" not in _all_text({"s": result["steps"]}, "en")
+                assert "Mynaportal" in _all_text({"s": result["steps"]}, "en")
+
+    def test_changing_a_pin_never_takes_a_photo_of_your_face(self, paths):
+        # only the reset app of the store route matches the holder's face
+        for answers, result in paths["pin-change"]:
+            assert "顔を撮影" not in _all_text(result, "ja"), _path_name("pin-change", answers)
+            assert "photo of your face" not in _all_text(result, "en")
+
+    def test_daiei_cannot_reset_the_user_authentication_pin(self, paths):
+        for answers, result in paths["pin-reset"]:
+            if result["id"] == "store-reset" and answers["which-pin"] == "user-auth":
+                (chains,) = [w["text"] for w in result["warnings"] if "cannot" in w["text"]["en"]
+                             and "Lawson" in w["text"]["en"]]
+                assert "Daiei" in chains["en"] and "ダイエーではできません" in chains["ja"]
+
+
+# --- new situations (FACTS F41-F47) ---------------------------------------------------
+
+
+class TestExpiredCertificate:
+    """F41: a PIN refused though typed right is an expired certificate, not a lock."""
+
+    def test_pin_reset_routes_a_never_wrong_pin_to_the_expiry(self, paths):
+        refused = [(a, r) for a, r in paths["pin-reset"] if a.get("what-happened") == "never-wrong"]
+        assert {a["which-pin"] for a, _ in refused} == CERTIFICATE_PINS
+        for _answers, result in refused:
+            assert result["id"] == "check-expiry"
+            assert [c["tree"] for c in result["continue"]] == ["certificate-expired"]
+            assert "convenience-store-kiosk" not in _ids(result["places"])
+
+    def test_renewal_is_free_at_the_counter_from_3_months_before(self, paths):
+        for answers, result in paths["certificate-expired"]:
+            name = _path_name("certificate-expired", answers)
+            if answers["expiry-date"] == "later":
+                assert result["id"] == "not-expiry", name
+                assert [c["tree"] for c in result["continue"]] == ["pin-reset"]
+                continue
+            assert _ids(result["places"]) == ["municipal-counter"], name
+            assert "Free" in result["cost"]["en"] or "free" in result["cost"]["en"].lower()
+            en = _all_text(result, "en")
+            assert "not a lock" in en and "3 months" in en, name
+
+    def test_a_child_under_15_is_renewed_by_a_parent(self, paths):
+        for answers, result in paths["certificate-expired"]:
+            if answers.get("who-renews") == "parent":
+                assert "koseki-tohon" in _docs(result)
+                assert any(b.get("for") == "child" for b in result["bring"])
+
+
+class TestHealthInsuranceCard:
+    """F42: a lost card that was the reader's health insurance card: the 資格確認書."""
+
+    def test_every_missing_card_path_says_to_ask_the_insurer(self, paths):
+        for answers, result in _missing_card_paths(paths):
+            ja = " ".join(s["text"]["ja"] for s in result["steps"])
+            en = " ".join(s["text"]["en"] for s in result["steps"])
+            assert "資格確認書" in ja and "健康保険" in ja, _path_name("lost-card", answers)
+            assert "eligibility certificate" in en and "insurer" in en
+
+
+class TestForeignResidents:
+    """F43: the card lasts as long as the period of stay; no reminder comes."""
+
+    def test_each_situation_gets_its_procedure(self, paths):
+        expected = {("renewed", "not-yet"): "extend-validity",
+                    ("pending", "not-yet"): "special-extension",
+                    ("renewed", "passed"): "card-lapsed", ("pending", "passed"): "card-lapsed"}
+        found = {(a["renewal-status"], a["card-expired"]): r["id"]
+                 for a, r in paths["period-of-stay"]}
+        assert found == expected
+
+    def test_the_reader_is_told_no_reminder_comes_and_the_pin_is_needed(self, paths):
+        for answers, result in paths["period-of-stay"]:
+            name = _path_name("period-of-stay", answers)
+            en = _all_text(result, "en")
+            if result["id"] != "card-lapsed":
+                assert "no reminder is sent" in en, name
+                assert "four-digit-pin" in _docs(result), name
+            else:
+                assert "1,000 yen" in result["cost"]["en"], name
+            if result["id"] == "special-extension":
+                assert "2 months" in en and "once only" in en, name
+
+
+class TestLostSmartphone:
+    """F44: the phone's certificate is suspended by the hotline; the card is not affected."""
+
+    def test_missing_phone_calls_the_24_hour_line_and_keeps_the_card(self, paths):
+        for answers, result in paths["lost-smartphone"]:
+            if answers["phone-status"] == "found-again":
+                continue
+            assert SUSPENSION_NUMBER in result["steps"][0]["text"]["en"]
+            assert SUSPENSION_NUMBER in _numbers(result)
+            if answers["phone-status"] == "missing":
+                assert "is not suspended" in _all_text(result, "en")
+
+    def test_a_found_phone_is_unblocked_in_the_app_not_at_the_counter(self, paths):
+        (result,) = [r for a, r in paths["lost-smartphone"] if a["phone-status"] == "found-again"]
+        assert _ids(result["places"]) == ["mynaportal-app"]
+        en = _all_text(result, "en")
+        assert "signature certificate is issued again" in en or "issued again" in en
+
+
+class TestDamagedCard:
+    """F45: a reissue, no police, express within 30 days of the damage."""
+
+    def test_no_police_and_the_damaged_card_is_brought(self, paths):
+        for answers, result in paths["damaged-card"]:
+            name = _path_name("damaged-card", answers)
+            assert "police-station" not in _ids(result["places"]), name
+            assert "police-receipt-number" not in _docs(result), name
+            assert "damaged-card" in _docs(result), name
+            assert "no police report is needed" in _all_text(result, "en"), name
+
+    def test_the_fee_depends_on_whose_fault_it_was(self, paths):
+        for answers, result in paths["damaged-card"]:
+            en = " ".join(w["text"]["en"] for w in result["warnings"])
+            if answers["damage"] == "broken":
+                assert "your own doing" in en
+            else:
+                assert "no fault of yours" in en
+
+
+class TestChildren:
+    """F46: a parent applies and goes with the child; the child never goes alone."""
+
+    @pytest.mark.parametrize("tree_id", ["lost-card", "damaged-card"])
+    def test_a_childs_card_is_handled_by_a_parent(self, paths, tree_id):
+        children = [(a, r) for a, r in paths[tree_id] if a.get("whose-card") == "child"]
+        assert children
+        for answers, result in children:
+            name = _path_name(tree_id, answers)
+            if result["id"] == "found-after-reissue":
+                continue  # handing the old card back: anyone may
+            steps = " ".join(s["text"]["en"] for s in result["steps"])
+            assert "parent" in steps or "your child" in steps, name
+            assert "Go in person" not in steps, name  # the holder's own wording
+            assert "koseki-tohon" in _docs(result), name
+            if answers.get("reissue-speed") == "express":
+                assert "You and your child go together" in steps, name
+
+
+class TestLivingAbroad:
+    """F47: an embassy or the 本籍地 city, and the +81 line."""
+
+    def test_procedures_go_through_an_embassy_or_the_domicile_city(self, paths):
+        for _answers, result in paths["living-abroad"]:
+            places = _ids(result["places"])
+            assert "embassy" in places and "honseki-city" in places
+            assert "municipal-counter" not in places  # there is no 住民票 to go to
+            assert ABROAD_NUMBER in _numbers(result)
+
+    def test_a_lost_card_abroad_has_no_express_issue_and_a_pin_is_only_reset_there(self, paths):
+        for answers, result in paths["living-abroad"]:
+            en = _all_text(result, "en")
+            if answers["abroad-need"] == "lost":
+                assert "cannot be issued by express issue" in en
+                assert ABROAD_NUMBER in result["steps"][1]["text"]["en"]
+            else:
+                assert "embassies cannot change PINs" in en
+
+
+class TestBringPerPersonAndVisit:
+    """What to bring says whose document it is and for which visit."""
+
+    def test_the_proxy_brings_per_visit_and_per_person(self, paths):
+        for _answers, result in paths["pin-reset"]:
+            if result["id"] != "counter-proxy":
+                continue
+            by_visit = {v: [(b.get("for"), b["kind"], b.get("doc", {}).get("id"))
+                            for b in result["bring"] if v in b.get("visits", [])]
+                        for v in ("1", "2")}
+            assert ("holder", "doc", "inquiry-answer-form") in by_visit["2"]
+            assert ("holder", "doc", "inquiry-answer-form") not in by_visit["1"]
+            assert ("holder", "doc", "power-of-attorney") in by_visit["1"]
+            for visit in ("1", "2"):
+                assert ("proxy", "one_of", None) in by_visit[visit]
+                assert ("holder", "doc", "my-number-card") in by_visit[visit]
+            assert all(b.get("for") and b.get("visits") for b in result["bring"])

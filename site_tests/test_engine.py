@@ -116,6 +116,23 @@ class TestTime:
         status = result["contacts"][0]["status"]
         assert status["open_now"] and status["always"]
 
+    def test_a_number_with_its_own_hours_has_its_own_status(self, tree):
+        # the hotline answers at any hour; its charged number keeps its own
+        # hours and its own closed days, and says so on its own
+        result = step(tree, "2026-12-30T03:00", which="easy", phone="has-phone")
+        hotline = result["contacts"][0]
+        assert hotline["status"]["open_now"] and hotline["status"]["always"]
+        free, charged, fax = hotline["phones"]
+        assert charged["status"] == {"open_now": False, "always": False, "closes_at": None,
+                                     "opens_at": "2027-01-04T08:30"}
+        assert "status" not in free and "status" not in fax  # they follow the contact
+        day = step(tree, "2026-11-30T12:00", which="easy", phone="has-phone")
+        assert day["contacts"][0]["phones"][1]["status"]["closes_at"] == "20:00"
+
+    def test_without_a_clock_no_number_has_a_status(self, tree):
+        result = step(tree, which="easy", phone="has-phone")
+        assert all("status" not in p for p in result["contacts"][0]["phones"])
+
     def test_counter_closed_over_new_year_opens_on_first_weekday(self, tree):
         # 2026-12-30 is a Wednesday; closed 12-29 to 01-03; 2027-01-04 is a Monday.
         result = step(tree, "2026-12-30T10:00", which="hard", phone="no-phone", who="holder")
@@ -159,6 +176,13 @@ def test_engine_imports_the_standard_library_only():
 
 def phones(text: str) -> list[str]:
     return [text[start:end] for start, end in engine.phones_in_text(text)]
+
+
+def test_a_fax_number_is_told_apart_by_the_word_before_it():
+    text = "FAX 0120-601-785, or call 0120-95-0178; Fax：0120-601-785"
+    found = [(text[start:end], engine.written_as_fax(text, start))
+             for start, end in engine.phones_in_text(text)]
+    assert found == [("0120-601-785", True), ("0120-95-0178", False), ("0120-601-785", True)]
 
 
 def test_phone_numbers_in_texts_are_found_in_every_written_form():

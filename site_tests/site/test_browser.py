@@ -149,3 +149,27 @@ def test_axe_finds_nothing(browser, server, site_bundle, kind, lang):
                   f"{v['nodes'][0]['target']})" for v in results.response["violations"]]
     context.close()
     assert not violations, "\n".join(violations)
+
+
+# Before the per-person, per-visit lists, the legal representative's list alone
+# was 3,300 px (Japanese) to 5,100 px (English) tall on a phone, its ID examples
+# printed four times; the proxy's was 2,600 to 3,900 px.
+REPRESENTED = ["pin-reset/resident-register/parent/", "pin-reset/resident-register/guardian/",
+               "pin-reset/signature/forgot-or-wrong/proxy/"]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("state", REPRESENTED)
+def test_what_to_bring_for_someone_else_fits_a_phone(browser, server, lang, state):
+    context = browser.new_context(viewport={"width": 390, "height": 844},
+                                  java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + PREFIX[lang] + "wizard/" + state)
+    bring = page.locator(".tebiki-bring")
+    assert bring.count() == 1
+    assert bring.bounding_box()["height"] < 2400
+    # whose documents each group is, in headings; the ID examples once
+    assert bring.locator("h3, h4").count() >= 2
+    licence = "運転免許証" if lang == "ja" else "Driver's licence"
+    assert page.locator("#tebiki-wizard").inner_text().count(licence) == 1
+    context.close()

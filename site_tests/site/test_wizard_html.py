@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -139,3 +140,69 @@ def test_it_runs_as_a_top_level_module_next_to_the_engine_with_the_stdlib_only(t
     assert out.returncode == 0, out.stderr
     expected = render(site_bundle, {}, now="2026-11-30T09:00", trees=site_bundle.trees)
     assert out.stdout == expected + "\n"
+
+
+def outcome_html(bundle, tree_id: str, answers: dict, lang: str = "ja", now=None) -> str:
+    result = engine.next_step(bundle.trees[tree_id], answers, now)
+    assert result["type"] == "outcome", result["id"]
+    return wizard_html.render_state(result, bundle.labels, lang, root="/wizard/", now=now)
+
+
+LOST_OUTSIDE = {"card-status": "missing", "whose-card": "own", "where-lost": "lost-outside",
+                "reissue-speed": "normal"}
+PROXY = {"which-pin": "resident-register", "who-goes": "proxy"}
+
+
+def test_a_fax_number_is_written_as_fax_and_never_a_call_link(site_bundle):
+    for lang in ("ja", "en"):
+        html = outcome_html(site_bundle, "lost-card", LOST_OUTSIDE, lang)
+        assert "FAX 0120-601-785" in html  # in the steps and in the contacts
+        assert "tel:0120601785" not in html
+        assert 'href="tel:0120950178"' in html  # the phone line beside it still is one
+
+
+def test_a_number_with_its_own_hours_shows_them_and_its_own_status(site_bundle):
+    # Saturday 18:00: the toll-free line has closed (17:30), the card call
+    # centre (0570-783-578) is open until 20:00
+    html = outcome_html(site_bundle, "pin-reset", PROXY, "en", now="2026-12-05T18:00")
+    contact = html[html.index("Questions about the card (in Japanese)"):]
+    contact = contact[:contact.index('<div class="tebiki-contact">')]
+    item = contact[contact.index("0570-783-578"):]
+    item = item[:item.index("</li>")]
+    assert "Every day 8:30–20:00" in item and "Open now, until 20:00" in item
+    others = contact[contact.index("Hours of 0120-95-0178"):]
+    assert "Closed now" in others
+
+
+def test_the_proxy_page_says_whose_document_and_which_visit(site_bundle):
+    html = outcome_html(site_bundle, "pin-reset", PROXY, "ja")
+    bring = html[html.index('<div class="tebiki-bring">'):]
+    bring = bring[:bring.index('<section class="tebiki-docs">')]
+    every, rest = bring.split("1回目の来庁")
+    first, second = rest.split("2回目の来庁")
+    # what goes on every visit is listed once, before what one visit needs
+    assert "来庁のたびに" in every
+    assert every.index("カードの持ち主（本人）のもの") < every.index("任意代理人（あなた）のもの")
+    assert "マイナンバーカード" in every and "マイナンバーカード" not in first + second
+    assert "委任状" in first and "照会書兼回答書" in second and "照会書兼回答書" not in first
+    # the examples of ID are listed once on the page, after the checklist
+    assert html.count("運転免許証") == 1
+    assert html.index("運転免許証") > html.index("2回目の来庁")
+
+
+def test_a_choice_of_documents_is_counted_from_its_sets(site_bundle):
+    html = outcome_html(site_bundle, "pin-reset",
+                        {"which-pin": "resident-register", "who-goes": "parent"}, "ja")
+    assert ("次のどれか：顔写真付きの本人確認書類2点、または顔写真付きの本人確認書類1点と"
+            "顔写真のない本人確認書類1点") in html
+    english = outcome_html(site_bundle, "pin-reset",
+                           {"which-pin": "resident-register", "who-goes": "parent"}, "en")
+    assert "One of these: 2 × photo ID, or 1 × photo ID and 1 × ID without a photo" in english
+
+
+def test_every_tick_box_on_a_page_has_its_own_id(site_bundle):
+    for tree_id, tree in site_bundle.trees.items():
+        for path in engine.iter_paths(tree):
+            html = outcome_html(site_bundle, tree_id, dict(path["answers"]))
+            ids = re.findall(r'<input type="checkbox" class="tebiki-check" id="([^"]+)"', html)
+            assert ids and len(ids) == len(set(ids)), (tree_id, path["answers"])

@@ -13,6 +13,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from . import engine
@@ -20,6 +21,7 @@ from .build import swap_in
 from .compile import dumps, write_bundle
 from .content import DEFAULT_ROOT, Bundle, compile_content, load_content
 from .render_text import TextRenderer
+from .validate import REVIEW_AGE_MONTHS
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 
@@ -34,7 +36,12 @@ def _parser() -> argparse.ArgumentParser:
                         help="folder with the trees and records (default: decision_trees)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sub.add_parser("check", help="validate every tree and record; list every problem")
+    check = sub.add_parser("check", help="validate every tree and record; list every problem")
+    check.add_argument("--review-age-months", type=_months, default=REVIEW_AGE_MONTHS,
+                       metavar="N", help="warn about 'reviewed:' dates older than N months "
+                       f"(default: {REVIEW_AGE_MONTHS})")
+    check.add_argument("--today", type=_day, metavar="YYYY-MM-DD",
+                       help="measure review ages from this day (default: today)")
 
     paths = sub.add_parser("paths", help="every path from the start to an outcome")
     paths.add_argument("tree", help="tree id, or 'all'")
@@ -80,6 +87,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _months(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of months (like 12)")
+    return int(value)
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date written YYYY-MM-DD") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
@@ -111,7 +131,8 @@ def _load(args: argparse.Namespace) -> Bundle | None:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
-        content = load_content(args.content)
+        content = load_content(args.content, today=args.today,
+                               review_age_months=args.review_age_months)
         for problem in content.problems:
             print(problem.format(), file=sys.stderr)
         paths = sum(r.paths for r in content.reports.values())

@@ -7,13 +7,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from .compile import compile_records, compile_tree
 from .problems import ERROR, ContentError, Problem, display_path
 from .schema import RECORD_KINDS, check_labels, check_records, check_tree
-from .validate import LoadedRecords, LoadedTree, PathReport, Validator
+from .validate import REVIEW_AGE_MONTHS, LoadedRecords, LoadedTree, PathReport, Validator
 from .yamlsource import read_source
 
 DEFAULT_ROOT = Path("decision_trees")
@@ -48,7 +49,10 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(files)
 
 
-def load_content(root: Path = DEFAULT_ROOT) -> Content:
+def load_content(root: Path = DEFAULT_ROOT, *, today: date | None = None,
+                 review_age_months: int = REVIEW_AGE_MONTHS) -> Content:
+    """Every tree, record and label under `root`, checked. `today` (default: the
+    real date) and `review_age_months` decide which `reviewed:` dates are too old."""
     content = Content(root)
     problems = content.problems
     if not root.is_dir():
@@ -92,7 +96,8 @@ def load_content(root: Path = DEFAULT_ROOT) -> Content:
         model = check_tree(source, problems, path.stem)
         if model is not None:
             content.trees[model["id"]] = LoadedTree(model, source)
-    validator = Validator(content.trees, content.records, problems)
+    validator = Validator(content.trees, content.records, problems, content.labels,
+                          today=today, review_age_months=review_age_months)
     validator.run()
     content.reports = validator.reports
     content.problems.sort()

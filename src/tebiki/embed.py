@@ -44,7 +44,7 @@ from urllib.parse import urlsplit
 
 from . import engine
 from .mkdocs_site import favicon_data_url, wizard_states
-from .render_html import md_inert
+from .render_html import md_heading
 from .templates import Markup, render
 from .wizard_html import esc, page_title, plain, render_state, state_url
 
@@ -257,7 +257,7 @@ def snippets(bundle, tree_ids: list, lang: str, way: str, *, site_url: str | Non
     base = guide_base(site_url)
     out = []
     for tree_id in tree_ids:
-        heading = md_inert(esc(_tree_title(bundle, tree_id, lang)))
-        out.append(f"{'#' * level} {heading} {{#embed-{way}-{tree_id}}}\n\n"
+        out.append(md_heading(level, esc(_tree_title(bundle, tree_id, lang)),
+                              f"embed-{way}-{tree_id}") + "\n"
                    + code_block(make(bundle, tree_id, lang, base=base, prefix=prefix)) + "\n")
     return "\n".join(out)

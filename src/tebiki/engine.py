@@ -16,6 +16,17 @@ from datetime import date, datetime, timedelta
 
 FORMAT = 1
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# A fax number in a text is written after this word ("FAX 0120-601-785"): pages
+# never make it a tap-to-call link, and `tebiki check` insists on the word.
+FAX_WORD = "FAX"
+
+
+def written_as_fax(text: str, start: int) -> bool:
+    """Whether the number found at `start` in `text` is written as a fax number."""
+    before = text[:start].rstrip(" \u3000:\uff1a")[-len(FAX_WORD):]
+    # any case of the ASCII word (MicroPython's upper() knows ASCII only anyway)
+    return len(before) == len(FAX_WORD) and all(
+        before[i] in (w, chr(ord(w) + 32)) for i, w in enumerate(FAX_WORD))
 
 
 class NoRoute(Exception):
@@ -181,6 +192,10 @@ def outcome_view(tree: dict, oid: str, taken: dict, now: object = None) -> dict:
     bring = []
     for item in keep(outcome.get("bring", [])):
         entry = {"note": item.get("note")}
+        # whose document it is and on which visit, for renderers that group by them
+        for name in ("for", "visits"):
+            if item.get(name):
+                entry[name] = item[name]
         if "sets" in item:
             entry["kind"] = "one_of"
             entry["sets"] = [[record("documents", d) for d in s] for s in item["sets"]]
@@ -320,10 +335,23 @@ def _iso_minute(moment: datetime) -> str:
 
 
 def _with_hours(rec: dict, now: datetime | None) -> dict:
-    if now is None or not rec.get("hours"):
+    """A place or contact with its open-now `status`; a contact's number that keeps
+    hours of its own gets a `status` of its own (from those hours only)."""
+    own = [p for p in rec.get("phones", []) if p.get("hours")]
+    if now is None or not (rec.get("hours") or own):
         return rec
     out = dict(rec)
-    out["status"] = hours_status(rec["hours"], rec.get("closed_dates", []), now)
+    if rec.get("hours"):
+        out["status"] = hours_status(rec["hours"], rec.get("closed_dates", []), now)
+    if own:
+        phones = []
+        for phone in rec["phones"]:
+            if phone.get("hours"):
+                phone = dict(phone)
+                phone["status"] = hours_status(phone["hours"], phone.get("closed_dates", []),
+                                               now)
+            phones.append(phone)
+        out["phones"] = phones
     return out
 
 

@@ -59,7 +59,9 @@ LANGS = ("ja", "en")
 HOME = "index.md"
 # The chapters, in order: content pages by their path in content/ (without the language).
 CHAPTERS = ("pins.md", "guide/pin-reset.md", "guide/pin-change.md", "guide/lost-card.md",
-            "guide/which-pin.md", "safety.md", "faq.md")
+            "guide/which-pin.md", "guide/certificate-expired.md", "guide/lost-smartphone.md",
+            "guide/damaged-card.md", "guide/period-of-stay.md", "guide/living-abroad.md",
+            "safety.md", "faq.md")
 DOWNLOADS = "downloads"
 FILE_NAME = "tebiki-handbook-{lang}.pdf"
 OUTLINE_DEPTH = 3
@@ -222,8 +224,9 @@ class Composer:
             return render_html.outcome_section(b, tree_id, outcome_id, lang, level=level,
                                                used=used)
 
-        def checklist(tree_id, outcome_id):
-            return render_html.outcome_checklist(b, tree_id, outcome_id, lang, used=used)
+        def checklist(tree_id, outcome_id, answers=None):
+            return render_html.outcome_checklist(b, tree_id, outcome_id, lang, used=used,
+                                                 answers=answers)
 
         def pin_table(ids=None):
             return render_html.pin_table(b, lang, ids, used=used)
@@ -296,7 +299,7 @@ class Composer:
                        title=f'<a href="#@ch-sources">{w.label("handbook-sources")}</a>',
                        page=self.page_ref("ch-sources"))
         date = f'<time datetime="{esc(reviewed)}">{esc(reviewed)}</time>'
-        return (f"## {render_html.md_inert(w.label('page-sources'))} {{#page-sources}}\n"
+        return (render_html.md_heading(2, w.label("page-sources"), "page-sources")
                 + render_html.block(
             f'<section class="tebiki-sources"><p>{note}</p>'
             f'<p class="tebiki-reviewed">{w.field(w.label("reviewed"), date)}</p></section>'))
@@ -427,6 +430,25 @@ class Composer:
         right = w.label("handbook-page-of", page='<span class="pageNumber"></span>',
                         pages='<span class="totalPages"></span>')
         return (f'<div class="hb-footer"><span>{left}</span><span>{right}</span></div>')
+
+
+def _outline_title(title: str, written: dict) -> str:
+    """A bookmark's title as the heading is written. Chromium titles a heading that
+    wraps with its lines run together ("no" + "longer" as "nolonger"), and repeats
+    the part of one that breaks to the next page; `written` maps each heading of the
+    document, without white space, to its text."""
+    title = _undoubled(title)
+    return written.get(re.sub(r"\s+", "", title), title)
+
+
+def _undoubled(title: str) -> str:
+    """A heading's outline title as written: Chromium repeats the part of a heading
+    before a page or line break ("目次目次", "電子証明書の有効期限が切れた（正し電子証明書の…"),
+    so a title that starts with a piece of itself loses that first piece."""
+    for cut in range(len(title) // 2, 1, -1):
+        if title[cut:].startswith(title[:cut]):
+            return title[cut:]
+    return title
 
 
 def _drop_start_buttons(markdown_html: str) -> str:
@@ -605,8 +627,10 @@ def offline(page, blocked: list) -> None:
     page.route("**/*", abort)
 
 
-def normalise(pdf: bytes, *, title: str, lang: str, epoch: int) -> tuple[bytes, int]:
-    """Fixed dates and ID, our metadata, the outline to three levels; (bytes, pages)."""
+def normalise(pdf: bytes, *, title: str, lang: str, epoch: int,
+              headings: list | None = None) -> tuple[bytes, int]:
+    """Fixed dates and ID, our metadata, the outline to three levels with the titles
+    of `headings` (the document's own heading texts); (bytes, pages)."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
 
@@ -618,7 +642,7 @@ def normalise(pdf: bytes, *, title: str, lang: str, epoch: int) -> tuple[bytes, 
                        "/Producer": str(producer), "/CreationDate": stamp, "/ModDate": stamp}
     writer.root_object[NameObject("/Lang")] = TextStringObject(lang)
     writer.page_mode = "/UseOutlines"
-    _prune_outline(writer, OUTLINE_DEPTH)
+    _prune_outline(writer, OUTLINE_DEPTH, headings or [])
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     # the file ID: a digest of what Chromium printed, without its clock
     printed = re.sub(rb"/(CreationDate|ModDate) *\([^)]*\)", b"", pdf)
@@ -629,7 +653,7 @@ def normalise(pdf: bytes, *, title: str, lang: str, epoch: int) -> tuple[bytes, 
     return out.getvalue(), len(reader.pages)
 
 
-def _prune_outline(writer, depth: int) -> None:
+def _prune_outline(writer, depth: int, headings: list) -> None:
     """Keep `depth` levels of bookmarks; chapters start closed.
 
     Chromium 156 writes the title of a heading that a page break moved to the next page
@@ -641,6 +665,9 @@ def _prune_outline(writer, depth: int) -> None:
     if root is None:
         return
     root = root.get_object()
+    from html import unescape
+
+    written = {re.sub(r"\s+", "", unescape(text)): unescape(text) for text in headings}
 
     def kids(node) -> list:
         out = []
@@ -654,9 +681,9 @@ def _prune_outline(writer, depth: int) -> None:
     def walk(node, level: int) -> None:
         children = kids(node)
         title = str(node.get("/Title", ""))
-        half = len(title) // 2
-        if half and title == title[:half] * 2:
-            node[NameObject("/Title")] = TextStringObject(title[:half])
+        fixed = _outline_title(title, written)
+        if fixed != title:
+            node[NameObject("/Title")] = TextStringObject(fixed)
         if level >= depth:
             for key in ("/First", "/Last", "/Count"):
                 if key in node:
@@ -730,7 +757,8 @@ def make_handbooks(bundle: Bundle, out: Path, langs: Sequence[str] = LANGS, *,
                     offline(page, blocked)
                     pdf = print_pdf(page, doc, faces)
                     page.close()
-                    data, count = normalise(pdf, title=doc.title, lang=lang, epoch=epoch)
+                    data, count = normalise(pdf, title=doc.title, lang=lang, epoch=epoch,
+                                            headings=[t for _l, _i, t in _headings(doc.html)])
                     seconds += time.perf_counter() - started
                     made[lang] = (data, Printed(lang, FILE_NAME.format(lang=lang), count,
                                                 len(data), seconds))

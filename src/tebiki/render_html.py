@@ -19,7 +19,9 @@ from .wizard_html import (
     Words,
     checklist,
     contact_html,
+    docs_block,
     esc,
+    explained_docs,
     inline,
     outcome_body,
     sources_block,
@@ -59,9 +61,10 @@ def md_inert(fragment: str) -> str:
     return "".join(out)
 
 
-def md_heading_text(pair: dict, words: Words) -> str:
-    """A content text (with its **bold**) as the text of a Markdown heading."""
-    return md_inert(words.text(pair))
+def md_heading(level: int, inner: str, anchor: str) -> str:
+    """A Markdown heading (so it reaches the page's table of contents) whose text is
+    `inner`, HTML made from content or labels: made inert here, whatever it holds."""
+    return f"{'#' * level} {md_inert(inner)} {{#{anchor}}}\n"
 
 
 def block(html: str) -> str:
@@ -120,6 +123,9 @@ def full_outcome(tree: dict, oid: str, words: Words) -> dict:
     bring = []
     for item in outcome.get("bring", []):
         entry = {"note": item.get("note"), **extra(item)}
+        for name in ("for", "visits"):
+            if item.get(name):
+                entry[name] = item[name]
         if "sets" in item:
             entry["kind"] = "one_of"
             entry["sets"] = [[records["documents"][d] for d in s] for s in item["sets"]]
@@ -190,10 +196,10 @@ def tree_guide(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
     out = [block(f'<p class="tebiki-start"><a class="tebiki-button" '
                  f'href="{esc(state_url(wizard_root, tree_id, []))}">'
                  f'{words.label("start-wizard")}</a></p>')]
-    out.append(f"## {md_inert(words.label('guide-questions'))} {{#{tree_id}-questions}}\n")
+    out.append(md_heading(2, words.label("guide-questions"), f"{tree_id}-questions"))
     for n, (qid, question) in enumerate(_questions_in_order(tree), 1):
-        out.append(f"### {n}. {md_heading_text(question['text'], words)} "
-                   f"{{#{_anchor(tree_id, 'q', qid)}}}\n")
+        out.append(md_heading(3, f"{n}. {words.text(question['text'])}",
+                              _anchor(tree_id, "q", qid)))
         parts = []
         if qid == engine.resolve(tree, tree["start"], {})[1]:
             parts.append(f'<p class="tebiki-tag">{words.label("guide-first")}</p>')
@@ -211,9 +217,19 @@ def tree_guide(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
                          f'<div class="tebiki-guide-next">{leads}</div></li>')
         parts.append('<ul class="tebiki-guide-options">' + "".join(items) + "</ul>")
         out.append(block('<div class="tebiki-guide-question">' + "".join(parts) + "</div>"))
-    out.append(f"## {md_inert(words.label('guide-outcomes'))} {{#{tree_id}-outcomes}}\n")
+    out.append(md_heading(2, words.label("guide-outcomes"), f"{tree_id}-outcomes"))
+    docs: list = []
+    anchor = f"{tree_id}-documents"
     for oid in tree["outcomes"]:
-        out.append(outcome_section(bundle, tree_id, oid, lang, level=3, used=used))
+        out.append(outcome_section(bundle, tree_id, oid, lang, level=3, used=used,
+                                   docs_anchor=anchor))
+        for doc in explained_docs(full_outcome(tree, oid, words)["bring"]):
+            if doc["id"] not in [d["id"] for d in docs]:
+                docs.append(doc)
+    if docs:
+        # what each document is, once for the whole page (the outcomes point here)
+        out.append(md_heading(2, words.label("docs-about"), anchor))
+        out.append(block(docs_block(docs, words, level=None)))
     return "".join(out)
 
 
@@ -247,37 +263,44 @@ def _outcome_view(bundle: Bundle, tree_id: str, oid: str, lang: str) -> tuple:
 
 
 def outcome_section(bundle: Bundle, tree_id: str, oid: str, lang: str, *, level: int = 3,
-                    used: list | None = None) -> str:
-    """One outcome in full: a heading, its summary and every part."""
+                    used: list | None = None, docs_anchor: str | None = None) -> str:
+    """One outcome in full: a heading, its summary and every part (what the documents
+    are follows its checklist, or is once on the page at `docs_anchor`)."""
     tree, words, view = _outcome_view(bundle, tree_id, oid, lang)
     if used is not None:
         used.append(tree)
         used.extend(used_records(view))
-    heading = "#" * level
     parts = []
     if view.get("summary"):
         parts.append(f'<p class="tebiki-summary">{words.rich(view["summary"])}</p>')
     parts.append(outcome_body(view, words, level=level + 1,
-                              check_prefix=f"guide-{tree_id}-{oid}"))
+                              check_prefix=f"guide-{tree_id}-{oid}", docs_anchor=docs_anchor))
     if view.get("continue"):
         links = "".join(
             f'<li>{words.text(c["title"])}</li>' for c in view["continue"])
         parts.append(f'<h{level + 1}>{words.label("continue")}</h{level + 1}>'
                      f'<ul class="tebiki-links">{links}</ul>')
-    return (f"{heading} {md_heading_text(view['title'], words)} "
-            f"{{#{_anchor(tree_id, 'o', oid)}}}\n"
+    return (md_heading(level, words.text(view["title"]), _anchor(tree_id, "o", oid))
             + block('<div class="tebiki-guide-outcome">' + "\n".join(parts) + "</div>"))
 
 
 def outcome_checklist(bundle: Bundle, tree_id: str, oid: str, lang: str,
-                      used: list | None = None) -> str:
-    """Just what to bring for one outcome, as tick boxes."""
+                      used: list | None = None, answers: dict | None = None) -> str:
+    """Just what to bring for one outcome, as tick boxes. With `answers` (question
+    to option, like a path through the tree) only what that path brings is shown;
+    without, every item with the answers it depends on."""
     tree, words, view = _outcome_view(bundle, tree_id, oid, lang)
+    if answers:
+        questions = tree["questions"]
+        for qid, option in answers.items():
+            if qid not in questions or option not in [o["id"] for o in questions[qid]["options"]]:
+                raise UnknownId(f"tree '{tree_id}' has no answer {qid}={option}")
+        view = engine.outcome_view(tree, oid, answers)
     if used is not None:
         used.append(tree)
         used.extend(d for item in view["bring"] for d in (
             [item["doc"]] if item["kind"] == "doc" else [x for g in item["sets"] for x in g]))
-    return block(checklist(view["bring"], words, f"list-{tree_id}-{oid}"))
+    return block(checklist(view["bring"], words, f"list-{tree_id}-{oid}", level=3))
 
 
 # --- tables and boxes --------------------------------------------------------------------
@@ -421,7 +444,7 @@ def page_sources(bundle: Bundle, lang: str, used: list) -> str:
                 ids.append(sid)
     sources = [bundle.records["sources"][s] for s in ids]
     reviewed = min(r["reviewed"] for r in [*used, *sources])
-    return (f"## {md_inert(words.label('page-sources'))} {{#page-sources}}\n"
+    return (md_heading(2, words.label("page-sources"), "page-sources")
             + block(sources_block(sources, reviewed, words, level=None)))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .wizard_html import day_labels, plain
+from .wizard_html import bring_groups, day_labels, explained_docs, plain
 
 
 class TextRenderer:
@@ -34,19 +34,74 @@ class TextRenderer:
         note = self.t(rec.get("hours_note"))
         return f"{text} ({note})" if text and note else text or note
 
-    def document(self, doc: dict) -> str:
-        return self.t(doc["name"])
+    def fill(self, lid: str, **slots: str) -> str:
+        return self.label(lid).format(**slots)
+
+    def join(self, lid: str, items: list[str]) -> str:
+        """Items joined by a `{a}…{b}` label (list-join, or-join, and-join)."""
+        out = items[0] if items else ""
+        for item in items[1:]:
+            out = self.fill(lid, a=out, b=item)
+        return out
+
+    def document(self, doc: dict, count: int = 1) -> str:
+        """A document's short name, counted as the pages count it (ID always)."""
+        name = self.t(doc.get("short_name") or doc["name"])
+        if count > 1 or doc.get("category") in ("A", "B"):
+            return self.fill("doc-n", name=name, n=str(count))
+        return name
 
     def document_set(self, group: list[dict]) -> str:
-        """Documents that go together; the same one twice reads as "name ×2"."""
+        """Documents that go together; the same one twice is counted, not repeated."""
         counts: dict[str, int] = {}
-        names: dict[str, str] = {}
+        docs: dict[str, dict] = {}
         for doc in group:
             counts[doc["id"]] = counts.get(doc["id"], 0) + 1
-            names[doc["id"]] = self.document(doc)
-        return f" {self.label('and')} ".join(
-            self.label("doc-count").format(name=names[d], n=n) if n > 1 else names[d]
-            for d, n in counts.items())
+            docs[doc["id"]] = doc
+        return self.join("and-join", [self.document(docs[d], n) for d, n in counts.items()])
+
+    def bring(self, bring: list) -> list[str]:
+        """What to bring, by visit and by whose it is, then what each document is."""
+        lines = [f"{self.label('bring')}:"]
+        indent = "  "
+        for visit, people in bring_groups(bring):
+            if visit is not None:
+                lines.append(f"  [{self.label('bring-visit-' + visit)}]")
+            for who, items in people:
+                if who is not None:
+                    lines.append(f"  {self.label('bring-for-' + who)}:")
+                for item in items:
+                    if item["kind"] == "doc":
+                        line = f"{indent}- {self.document(item['doc'])}"
+                    else:
+                        choices = self.join("choice-join", [self.document_set(group)
+                                                        for group in item["sets"]])
+                        line = f"{indent}- {self.label('one-of')}: {choices}"
+                    if item.get("note"):
+                        line += f" ({self.t(item['note'])})"
+                    lines.append(line)
+        docs = explained_docs(bring)
+        if docs:
+            lines.append(f"  {self.label('docs-about')}:")
+            for doc in docs:
+                lines.append(f"    {self.t(doc['name'])}")
+                if doc.get("examples"):
+                    examples = "; ".join(self.t(e) for e in doc["examples"])
+                    lines.append(f"      {self.label('examples')}: {examples}")
+                if doc.get("note"):
+                    lines.append(f"      {self.t(doc['note'])}")
+        return lines
+
+    def phone(self, phone: dict) -> str:
+        number = self.fill("fax-number", number=phone["number"]) \
+            if phone.get("kind") == "fax" else phone["number"]
+        guidance = f", {self.t(phone['guidance'])}" if phone.get("guidance") else ""
+        line = f"{number} ({self.t(phone['label'])}{guidance})"
+        if phone.get("hours"):
+            line += f" — {self.label('hours')}: {self.hours(phone)}"
+        elif phone.get("hours_note"):
+            line += f" — {self.t(phone['hours_note'])}"
+        return line
 
     def outcome(self, view: dict) -> list[str]:
         """Every part of an outcome, one line or block per part, in reading order."""
@@ -59,25 +114,7 @@ class TextRenderer:
                 hours = self.hours(place)
                 lines.append(f"  - {self.t(place['name'])}" + (f" [{hours}]" if hours else ""))
         if view["bring"]:
-            lines.append(f"{self.label('bring')}:")
-            for item in view["bring"]:
-                if item["kind"] == "doc":
-                    line = f"  - {self.document(item['doc'])}"
-                else:
-                    sets = [self.document_set(group) for group in item["sets"]]
-                    line = f"  - {self.label('one-of')}: " + f" {self.label('or')} ".join(
-                        f"({n}) {s}" for n, s in enumerate(sets, 1))
-                if item.get("note"):
-                    line += f" ({self.t(item['note'])})"
-                lines.append(line)
-                docs = [item["doc"]] if item["kind"] == "doc" else \
-                    [d for group in item["sets"] for d in group]
-                shown: set[str] = set()
-                for doc in docs:
-                    if doc.get("examples") and doc["id"] not in shown:
-                        shown.add(doc["id"])
-                        examples = "; ".join(self.t(e) for e in doc["examples"])
-                        lines.append(f"      {self.t(doc['name'])}: {examples}")
+            lines.extend(self.bring(view["bring"]))
         for name in ("steps", "warnings"):
             if view[name]:
                 lines.append(f"{self.label(name)}:")
@@ -88,12 +125,15 @@ class TextRenderer:
             lines.append(f"{self.label('contacts')}:")
             for contact in view["contacts"]:
                 lines.append(f"  - {self.t(contact['name'])}")
-                for phone in contact["phones"]:
-                    guidance = f", {self.t(phone['guidance'])}" if phone.get("guidance") else ""
-                    lines.append(f"    {phone['number']} ({self.t(phone['label'])}{guidance})")
-                hours = self.hours(contact)
-                if hours:
-                    lines.append(f"    {self.label('hours')}: {hours}")
+                lines.extend(f"    {self.phone(phone)}" for phone in contact["phones"])
+                if contact.get("hours"):
+                    others = [p["number"] for p in contact["phones"] if not p.get("hours")]
+                    name = self.label("hours")
+                    if len(others) < len(contact["phones"]):
+                        name = self.fill("hours-for", numbers=self.join("list-join", others))
+                    lines.append(f"    {name}: {self.hours(contact)}")
+                elif contact.get("hours_note"):
+                    lines.append(f"    {self.t(contact['hours_note'])}")
         for name, lid in (("cost", "cost"), ("time", "time"), ("if_fails", "if-fails")):
             if view.get(name):
                 lines.append(f"{self.label(lid)}: {self.t(view[name])}")

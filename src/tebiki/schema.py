@@ -27,6 +27,9 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DOC_CATEGORIES = ("A", "B", "card", "authority", "form", "other")
 PIN_PLACES = ("store", "counter", "online", "app")
 RECORD_KINDS = ("documents", "places", "contacts", "pins", "sources")
+PHONE_KINDS = ("phone", "fax")
+PHONE_OPTIONAL = ("guidance", "kind", "hours", "hours_note", "closed_dates")
+BRING_OPTIONAL = ("note", "for", "visit", "when", "valid_from", "valid_until")
 
 
 def _type_name(value: Any) -> str:
@@ -441,7 +444,7 @@ def _check_bring(c: Checker, items: Any, key: Key) -> list:
             c.expect(item, dict, k, "a document id, {doc: ...} or {one_of: [...]}")
             continue
         if "one_of" in item:
-            if not c.mapping(item, k, ("one_of",), ("note", "when", "valid_from", "valid_until"),
+            if not c.mapping(item, k, ("one_of",), BRING_OPTIONAL,
                              "a choice of documents (one_of)"):
                 continue
             sets = item["one_of"]
@@ -453,13 +456,22 @@ def _check_bring(c: Checker, items: Any, key: Key) -> list:
             for j, group in enumerate(sets):
                 entry["sets"].append(c.id_list(group, (*k, "one_of", j), "document"))
         else:
-            if not c.mapping(item, k, ("doc",), ("note", "when", "valid_from", "valid_until"),
+            if not c.mapping(item, k, ("doc",), BRING_OPTIONAL,
                              "a document to bring (doc, when)"):
                 continue
             if not c.ident(item["doc"], (*k, "doc"), "a document id"):
                 continue
             entry = {"doc": item["doc"], "index": i}
         entry["note"] = c.optional_text(item, "note", k)
+        if "for" in item:
+            if not c.ident(item["for"], (*k, "for"), "whose document it is (holder, proxy, ...)"):
+                continue
+            entry["for"] = item["for"]
+        if "visit" in item:
+            visits = _check_visits(c, item["visit"], (*k, "visit"))
+            if visits is None:
+                continue
+            entry["visits"] = visits
         if "when" in item:
             entry["when"] = check_condition(c, item["when"], (*k, "when"))
             if entry["when"] is None:
@@ -469,10 +481,31 @@ def _check_bring(c: Checker, items: Any, key: Key) -> list:
     return out
 
 
+def _check_visits(c: Checker, value: Any, key: Key) -> list | None:
+    """`visit: 1`, `visit: [1, 2]` or a named visit (`visit: police`), as label keys."""
+    values = value if isinstance(value, list) else [value]
+    if not values:
+        c.error(key, "'visit' lists no visit")
+        return None
+    out: list[str] = []
+    for i, v in enumerate(values):
+        k = (*key, i) if isinstance(value, list) else key
+        if isinstance(v, int) and not isinstance(v, bool) and v >= 1:
+            out.append(str(v))
+        elif isinstance(v, str) and ID_RE.match(v):
+            out.append(v)
+        else:
+            c.error(k, f"visit {v!r} is not a visit: write a number (1, 2, ...) or a name "
+                    "like 'police', or a list of them")
+            return None
+    return out
+
+
 # --- records ---------------------------------------------------------------------------
 
 RECORD_FIELDS: dict[str, tuple[tuple, tuple]] = {
-    "documents": (("name", "category", "reviewed", "sources"), ("examples", "note")),
+    "documents": (("name", "category", "reviewed", "sources"),
+                  ("short_name", "examples", "note")),
     "places": (("name", "reviewed", "sources"),
                ("hours", "hours_note", "closed_dates", "note", "chains")),
     "contacts": (("name", "phones", "reviewed", "sources"),
@@ -527,6 +560,7 @@ def _check_record(c: Checker, kind: str, rid: str, rec: dict, key: Key) -> dict[
     out["note"] = c.optional_text(rec, "note", key)
     c.provenance(rec, key, out)
     if kind == "documents":
+        out["short_name"] = c.optional_text(rec, "short_name", key)
         if rec["category"] not in DOC_CATEGORIES:
             c.error((*key, "category"), f"category '{rec['category']}' is not one of "
                     f"{', '.join(DOC_CATEGORIES)} (A: photo ID, B: ID without a photo)")
@@ -632,16 +666,36 @@ def _check_phones(c: Checker, phones: Any, key: Key) -> list:
     out = []
     for i, p in enumerate(phones):
         k = (*key, i)
-        if not c.mapping(p, k, ("number", "label"), ("guidance",), "a phone (number, label)"):
+        if not c.mapping(p, k, ("number", "label"), PHONE_OPTIONAL, "a phone (number, label)"):
             continue
         number = p["number"]
         if not isinstance(number, str) or not PHONE_RE.match(number):
             c.error((*k, "number"), f"{number!r} is not a phone number: write it in quotes "
                     "with hyphens, like \"0120-95-0178\" or \"+81-3-6734-0170\"")
             continue
-        out.append({"number": number, "tel": tel_uri(number),
-                    "label": c.text(p["label"], (*k, "label")),
-                    "guidance": c.optional_text(p, "guidance", k)})
+        kind = p.get("kind", "phone")
+        if kind not in PHONE_KINDS:
+            c.error((*k, "kind"), f"kind {kind!r} is not one of {', '.join(PHONE_KINDS)} "
+                    "(a fax number is shown as FAX and never made a tap-to-call link)")
+            continue
+        phone = {"number": number, "label": c.text(p["label"], (*k, "label")),
+                 "guidance": c.optional_text(p, "guidance", k),
+                 "hours_note": c.optional_text(p, "hours_note", k)}
+        if kind == "fax":
+            phone["kind"] = "fax"
+        else:
+            phone["tel"] = tel_uri(number)
+        # A number with its own `hours` keeps its own schedule: its closed dates
+        # are its own too (none unless given), never the contact's.
+        if "hours" in p:
+            phone["hours"] = _check_hours(c, p["hours"], (*k, "hours"))
+            phone["closed_dates"] = _check_closed(c, p.get("closed_dates", []),
+                                                  (*k, "closed_dates"))
+        elif "closed_dates" in p:
+            c.error((*k, "closed_dates"), "closed_dates on a number needs that number's own "
+                    "'hours:' (without them the number follows the contact's hours and "
+                    "closed dates)")
+        out.append(phone)
     return out
 
 

@@ -7,7 +7,10 @@ exactly what the engine will do.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from . import engine
@@ -15,6 +18,11 @@ from .problems import ERROR, WARNING, Problem
 from .yamlsource import Key, Source
 
 PATH_LIMIT = 1_000_000
+REVIEW_AGE_MONTHS = 12
+# Labels that name whose documents a group is and which visit it is for
+# (decision_trees/ui/): `for: proxy` needs `bring-for-proxy`, `visit: 2` `bring-visit-2`.
+FOR_LABEL = "bring-for-"
+VISIT_LABEL = "bring-visit-"
 
 
 @dataclass
@@ -45,10 +53,15 @@ def _describe(answers: list) -> str:
 
 class Validator:
     def __init__(self, trees: dict[str, LoadedTree], records: LoadedRecords,
-                 problems: list[Problem]) -> None:
+                 problems: list[Problem], labels: dict | None = None, *,
+                 today: date | None = None,
+                 review_age_months: int = REVIEW_AGE_MONTHS) -> None:
         self.trees = trees
         self.records = records
         self.problems = problems
+        self.labels = labels if labels is not None else {}
+        self.today = today or date.today()
+        self.review_age_months = review_age_months
         self.reports: dict[str, PathReport] = {}
 
     def report(self, source: Source, key: Key, message: str, severity: str = ERROR) -> None:
@@ -57,6 +70,7 @@ class Validator:
     def run(self) -> None:
         self.check_record_references()
         self.check_phone_mentions()
+        self.check_review_dates()
         for loaded in self.trees.values():
             self.check_tree_references(loaded)
             # Walking paths through a tree with broken parts would only repeat its errors.
@@ -87,7 +101,8 @@ class Validator:
     def check_phone_mentions(self) -> None:
         """A phone number written in a text must be a contact record's number, so the
         number is kept in one place and pages can make it a tap-to-call link."""
-        known = {p["number"] for rec in self.records.records.get("contacts", {}).values()
+        kinds = {p["number"]: p.get("kind", "phone")
+                 for rec in self.records.records.get("contacts", {}).values()
                  for p in rec.get("phones", [])}
         sources = {id(s): s for kind in self.records.sources.values() for s in kind.values()}
         sources.update({id(t.source): t.source for t in self.trees.values()})
@@ -97,10 +112,34 @@ class Validator:
                     continue
                 for start, end in engine.phones_in_text(text):
                     number = text[start:end]
-                    if number not in known:
+                    as_fax = engine.written_as_fax(text, start)
+                    if number not in kinds:
                         self.report(source, key, f"the phone number {number} in this text is "
                                     "in no contact record: add it to records/contacts.yaml, or "
                                     "fix the number")
+                    elif kinds[number] == "fax" and not as_fax:
+                        self.report(source, key, f"{number} is a fax number: write it as "
+                                    f"'{engine.FAX_WORD} {number}', so that pages do not make "
+                                    "it a number to call")
+                    elif kinds[number] != "fax" and as_fax:
+                        self.report(source, key, f"{number} is a phone number, not a fax "
+                                    f"number: take away the '{engine.FAX_WORD}' before it")
+
+    def check_review_dates(self) -> None:
+        """A `reviewed:` date older than the review age is a warning: the text may no
+        longer say what its sources say."""
+        limit = months_before(self.today, self.review_age_months)
+        found: list = [(t.source, ("reviewed",), t.model.get("reviewed"))
+                       for t in self.trees.values()]
+        for kind, records in self.records.records.items():
+            for rid, rec in records.items():
+                found.append((self.records.sources[kind][rid], (*rec["_key"], "reviewed"),
+                              rec.get("reviewed")))
+        for source, key, reviewed in found:
+            if reviewed and date.fromisoformat(reviewed) < limit:
+                self.report(source, key, f"reviewed {reviewed} is more than "
+                            f"{self.review_age_months} months ago (before {limit}): check "
+                            "this against its sources again and update 'reviewed:'", WARNING)
 
     def check_tree_references(self, loaded: LoadedTree) -> None:
         tree, source = loaded.model, loaded.source
@@ -149,6 +188,9 @@ class Validator:
                         self._ref(source, (*k, "one_of", j, n), "documents", doc)
                 if item.get("when"):
                     self.check_condition(loaded, item["when"], (*k, "when"))
+                self.check_bring_groups(source, item, k)
+                if item.get("sets") and item.get("note"):
+                    self.check_caption(source, item, k)
             for name in ("steps", "warnings"):
                 for item in outcome[name]:
                     if item.get("when"):
@@ -159,6 +201,39 @@ class Validator:
                 self.check_link(loaded, link, k)
                 if link.get("when"):
                     self.check_condition(loaded, link["when"], (*k, "when"))
+
+    def check_bring_groups(self, source: Source, item: dict, key: Key) -> None:
+        """`for:` and `visit:` name groups that pages head with a label of the ui files."""
+        wanted = [("for", FOR_LABEL, item["for"])] if item.get("for") else []
+        wanted += [("visit", VISIT_LABEL, visit) for visit in item.get("visits", [])]
+        if item.get("visits"):  # what is brought on every visit has a heading too
+            wanted.append(("visit", VISIT_LABEL, "every"))
+        for field_name, prefix, value in wanted:
+            if prefix + value not in self.labels:
+                known = sorted(lid[len(prefix):] for lid in self.labels if lid.startswith(prefix))
+                self.report(source, (*key, field_name), f"{field_name} '{value}' has no heading: "
+                            f"add the label '{prefix}{value}' to decision_trees/ui/ (known: "
+                            f"{', '.join(known) or 'none'})")
+
+    def check_caption(self, source: Source, item: dict, key: Key) -> None:
+        """A note under `one_of` must not state other counts of ID than its choices:
+        the pages state the counts themselves, from the sets."""
+        documents = self.records.records.get("documents", {})
+        choices = []
+        for group in item["sets"]:
+            if any(d not in documents for d in group):
+                return  # reported as an unknown document
+            choices.append(Counter(documents[d]["category"] for d in group
+                                   if documents[d]["category"] in ("A", "B")))
+        if not any(choices):
+            return  # no photo or non-photo ID to count: nothing to check
+        for lang in ("ja", "en"):
+            for stated, words in stated_id_counts(item["note"][lang], lang):
+                if stated not in choices:
+                    self.report(source, (*key, "note", lang), f"the note says '{words}', but "
+                                f"the choices are {_describe_choices(choices)}: do not restate "
+                                "counts of ID in a note (pages show them from one_of); say "
+                                "only what the choices do not, such as whose ID it is")
 
     def check_condition(self, loaded: LoadedTree, cond: dict, key: Key) -> None:
         tree, source = loaded.model, loaded.source
@@ -278,6 +353,66 @@ class Validator:
             for item_key in items:
                 self.report(source, item_key, "this condition is true on no path that ends "
                             f"at '{oid}': the item will never show", WARNING)
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` months earlier (the month's last day when it is shorter)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    for last in (day.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
+# Counts of ID a caption may state, as the cities write them: 顔写真付き1点,
+# 顔写真のない本人確認書類2点; "one photo ID", "two IDs without a photo".
+_JA_ID_COUNT = re.compile(r"(顔写真付き|写真付き|顔写真のない|顔写真なし|写真のない|写真なし)"
+                          r"[^、。，,0-9０-９]{0,12}?([0-9０-９一二三]+)\s*点")
+_EN_ID_COUNT = re.compile(r"\b(one|two|three|an?|[0-9])\s+(photo IDs?|IDs? with a photo|"
+                          r"non-photo IDs?|IDs? without a photo|documents? without a photo|"
+                          r"documents? with a photo)", re.I)
+_NUMBERS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "一": 1, "二": 2, "三": 3}
+_JA_AND, _JA_OR = ("と", "＋", "+", "および"), ("か", "または", "もしくは")
+_EN_AND, _EN_OR = (" and ", " plus ", "+"), (" or ",)
+
+
+def stated_id_counts(text: str, lang: str) -> list[tuple[Counter, str]]:
+    """The combinations of photo (A) and non-photo (B) ID a text states, with its words.
+
+    Mentions joined by 'and' (と) make one combination; 'or' (か), or anything
+    else between them, starts the next."""
+    pattern, joins, alternatives = ((_JA_ID_COUNT, _JA_AND, _JA_OR) if lang == "ja"
+                                    else (_EN_ID_COUNT, _EN_AND, _EN_OR))
+    out: list = []
+    last_end = None
+    for m in pattern.finditer(text):
+        if lang == "ja":
+            category = "B" if ("ない" in m.group(1) or "なし" in m.group(1)) else "A"
+            raw = m.group(2).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+        else:
+            phrase = m.group(2).lower()
+            category = "B" if ("without" in phrase or "non-photo" in phrase) else "A"
+            raw = m.group(1).lower()
+        count = int(raw) if raw.isdigit() else _NUMBERS[raw]
+        gap = text[last_end:m.start()] if last_end is not None else ""
+        same = (out and any(j in gap for j in joins)
+                and not any(a in gap for a in alternatives))
+        if same:
+            combo, span = out[-1]
+            combo[category] += count
+            out[-1] = (combo, (span[0], m.end()))
+        else:
+            out.append((Counter({category: count}), (m.start(), m.end())))
+        last_end = m.end()
+    return [(combo, text[span[0]:span[1]]) for combo, span in out]
+
+
+def _describe_choices(choices: list) -> str:
+    return " or ".join("+".join(f"{n}{c}" for c, n in sorted(choice.items())) or "no ID"
+                       for choice in choices)
 
 
 def _texts(value: Any, key: Key):

@@ -51,14 +51,18 @@ def inline(text: str) -> str:
 
 
 def link_phones(html_text: str) -> str:
-    """Phone numbers in an HTML text become tap-to-call links."""
+    """Phone numbers in an HTML text become tap-to-call links (a fax number, written
+    after "FAX", stays text)."""
     out = []
     last = 0
     for start, end in engine.phones_in_text(html_text):
         number = html_text[start:end]
-        dial = number.replace("-", "")  # digits, and the + of +81
         out.append(html_text[last:start])
-        out.append(f'<a class="tebiki-tel" href="tel:{dial}">{number}</a>')
+        if engine.written_as_fax(html_text, start):
+            out.append(number)
+        else:
+            dial = number.replace("-", "")  # digits, and the + of +81
+            out.append(f'<a class="tebiki-tel" href="tel:{dial}">{number}</a>')
         last = end
     out.append(html_text[last:])
     return "".join(out)
@@ -350,7 +354,7 @@ def _outcome(result: dict, words: Words, root: str, options: list, now: datetime
                      f'{new_tab_attrs(embed)}>{words.label("read-guide")}'
                      f'{new_tab_note(words, embed)}</a></p>')
     parts.append(sources_block(result["sources"], result["reviewed"], words, level=2,
-                               heading_id="tebiki-sources", new_tab=embed))
+                               heading_id="tebiki-sources", new_tab=embed, folded=True))
     return "\n".join(parts)
 
 
@@ -399,11 +403,15 @@ def _extra(item: dict, words: Words) -> str:
 
 
 def outcome_body(view: dict, words: Words, *, level: int, check_prefix: str,
-                 now: datetime | None = None, id_prefix: str | None = None) -> str:
+                 now: datetime | None = None, id_prefix: str | None = None,
+                 docs_anchor: str | None = None) -> str:
     """Key facts, where, bring, steps, warnings, contacts, PINs, if it fails.
 
     Items may carry `condition` (HTML, from the guide) and dates; `level` is
     the heading level of each part; `id_prefix` names the parts' headings.
+    What each document is (its examples and notes) follows the checklist, or,
+    with `docs_anchor`, is on the page once at that anchor and the checklist
+    points there (a guide page with many outcomes).
     """
     parts = []
 
@@ -423,7 +431,8 @@ def outcome_body(view: dict, words: Words, *, level: int, check_prefix: str,
             "<li>" + place_html(p, words, now) + "</li>" for p in view["places"]) + "</ul>")
     if view.get("bring"):
         parts.append(heading("bring"))
-        parts.append(checklist(view["bring"], words, check_prefix))
+        parts.append(checklist(view["bring"], words, check_prefix, level=level + 1,
+                               docs_anchor=docs_anchor))
     if view.get("steps"):
         parts.append(heading("steps"))
         parts.append('<ol class="tebiki-steps">' + "".join(
@@ -465,18 +474,22 @@ def place_html(place: dict, words: Words, now: datetime | None = None) -> str:
     return out + words.status(place.get("status"), now)
 
 
-def document_html(doc: dict, words: Words, count: int = 1) -> str:
-    name = words.text(doc["name"])
-    if count > 1:
-        name = words.label("times", name=name, n=str(count))
-    out = f'<span class="tebiki-doc__name">{name}</span>'
-    if doc.get("examples"):
-        examples = words.join("list-join", (words.text(e) for e in doc["examples"]))
-        out += ('<span class="tebiki-doc__examples">'
-                + words.field(words.label("examples"), examples) + "</span>")
-    if doc.get("note"):
-        out += f'<span class="tebiki-doc__note">{words.text(doc["note"])}</span>'
-    return out
+def doc_name(doc: dict, words: Words, count: int = 1) -> str:
+    """A document's short name with its count: '顔写真付きの本人確認書類1点', '2 × photo ID'.
+    ID documents (A, B) always say how many; other documents only when more than one."""
+    name = words.text(doc.get("short_name") or doc["name"])
+    if count > 1 or doc.get("category") in ("A", "B"):
+        return words.label("doc-n", name=name, n=str(count))
+    return name
+
+
+def one_of_caption(sets: list, words: Words) -> str:
+    """The choices of a `one_of`, counted from its sets: the caption states the rule,
+    so no hand-written note has to (and `tebiki check` refuses one that contradicts it)."""
+    choices = [words.join("and-join", (doc_name(doc, words, count)
+                                       for doc, count in _grouped(group)))
+               for group in sets]
+    return words.field(words.label("one-of"), words.join("choice-join", choices))
 
 
 def _grouped(docs: list) -> list:
@@ -492,60 +505,174 @@ def _grouped(docs: list) -> list:
     return out
 
 
-def checklist(bring: list, words: Words, prefix: str) -> str:
-    """What to bring, one tick box per item (ids stable per document)."""
-    items = []
-    seen: dict = {}
+def item_docs(item: dict) -> list:
+    """The documents a thing to bring names (one, or every one of its choices)."""
+    if item["kind"] == "doc":
+        return [item["doc"]]
+    return [doc for group in item["sets"] for doc in group]
+
+
+EVERY_VISIT = "every"
+
+
+def bring_groups(bring: list) -> list:
+    """What to bring as [(visit or None, [(whose or None, [items])])], in the order
+    first written. What is brought on every visit (an item without `visit`, or
+    naming them all) is listed once, under the visit "every", before the others;
+    items without `for` come first in their visit."""
+    visits: list = []
     for item in bring:
-        if item["kind"] == "doc":
-            key = item["doc"]["id"]
-            body = document_html(item["doc"], words)
+        for visit in item.get("visits", []):
+            if visit not in visits:
+                visits.append(visit)
+
+    def every(item: dict) -> bool:
+        return all(v in item.get("visits", visits) for v in visits)
+
+    if len(visits) > 1 and any(every(i) for i in bring):
+        order = [EVERY_VISIT]
+        order.extend(visits)  # not [*a, b]: MicroPython has no unpacking in displays
+    else:
+        order = visits or [None]
+    out = []
+    for visit in order:
+        if visit is None:
+            items = list(bring)
+        elif visit == EVERY_VISIT:
+            items = [i for i in bring if every(i)]
         else:
-            key = "one-of-" + "-".join(d["id"] for d in item["sets"][0])
-            sets = []
-            for group in item["sets"]:
-                docs = words.join("and-join", (document_html(doc, words, count)
-                                               for doc, count in _grouped(group)))
-                sets.append(f"<li>{docs}</li>")
-            body = (f'<span class="tebiki-doc__name">{words.label("one-of")}</span>'
-                    '<ol class="tebiki-oneof">' + "".join(sets) + "</ol>")
-        seen[key] = seen.get(key, 0) + 1
-        box = f"{prefix}-{key}" + (f"-{seen[key]}" if seen[key] > 1 else "")
-        note = f'<span class="tebiki-doc__note">{words.text(item["note"])}</span>' \
-            if item.get("note") else ""
-        items.append(f'<li class="tebiki-checklist__item"><input type="checkbox" '
-                     f'class="tebiki-check" id="{esc(box)}"><label for="{esc(box)}">{body}'
-                     f'</label>{note}{_extra(item, words)}</li>')
-    return '<ul class="tebiki-checklist">' + "".join(items) + "</ul>"
+            items = [i for i in bring if visit in i.get("visits", visits)
+                     and not (EVERY_VISIT in order and every(i))]
+        if not items:
+            continue
+        people: list = []
+        for item in items:
+            if item.get("for") not in people:
+                people.append(item.get("for"))
+        if None in people:
+            people.remove(None)
+            people.insert(0, None)
+        out.append((visit, [(who, [i for i in items if i.get("for") == who])
+                            for who in people]))
+    return out
+
+
+def checklist(bring: list, words: Words, prefix: str, *, level: int = 3,
+              docs_anchor: str | None = None) -> str:
+    """What to bring, one tick box per item (ids stable per document), grouped by
+    visit and by whose document it is (headings at `level`), then what each
+    document is: here, or once per page at `docs_anchor`."""
+    parts = []
+    seen: dict = {}
+    for visit, people in bring_groups(bring):
+        if visit is not None:
+            parts.append(_h(min(level, 6), words.label("bring-visit-" + visit)))
+        for who, items in people:
+            if who is not None:
+                sub = level + 1 if visit is not None else level
+                parts.append(_h(min(sub, 6), words.label("bring-for-" + who)))
+            rows = []
+            for item in items:
+                if item["kind"] == "doc":
+                    key = item["doc"]["id"]
+                    body = f'<span class="tebiki-doc__name">{doc_name(item["doc"], words)}</span>'
+                else:
+                    key = "one-of-" + "-".join(d["id"] for d in item["sets"][0])
+                    body = f'<span class="tebiki-doc__name">{one_of_caption(item["sets"], words)}' \
+                           "</span>"
+                key = "-".join(k for k in (visit, who, key) if k)
+                seen[key] = seen.get(key, 0) + 1
+                box = f"{prefix}-{key}" + (f"-{seen[key]}" if seen[key] > 1 else "")
+                note = f'<span class="tebiki-doc__note">{words.rich(item["note"])}</span>' \
+                    if item.get("note") else ""
+                rows.append(f'<li class="tebiki-checklist__item"><input type="checkbox" '
+                            f'class="tebiki-check" id="{esc(box)}"><label for="{esc(box)}">'
+                            f'{body}</label>{note}{_extra(item, words)}</li>')
+            parts.append('<ul class="tebiki-checklist">' + "".join(rows) + "</ul>")
+    explained = explained_docs(bring)
+    if explained and docs_anchor:
+        parts.append(f'<p class="tebiki-docs-link"><a href="#{esc(docs_anchor)}">'
+                     f'{words.label("docs-see")}</a></p>')
+    elif explained:
+        parts.append(docs_block(explained, words, level=level))
+    return '<div class="tebiki-bring">' + "".join(parts) + "</div>"
+
+
+def explained_docs(bring: list) -> list:
+    """The documents of a list that have examples or a note, each once, in order."""
+    out: list = []
+    for item in bring:
+        for doc in item_docs(item):
+            if (doc.get("examples") or doc.get("note")) and \
+                    doc["id"] not in [d["id"] for d in out]:
+                out.append(doc)
+    return out
+
+
+def docs_block(docs: list, words: Words, *, level: int | None,
+               heading_id: str | None = None) -> str:
+    """What each document is: its full name, examples and note, once per page
+    (`level` None leaves out the heading: the page has its own)."""
+    rows = []
+    for doc in docs:
+        details = ""
+        if doc.get("examples"):
+            examples = words.join("list-join", (words.text(e) for e in doc["examples"]))
+            details += ('<span class="tebiki-doc__examples">'
+                        + words.field(words.label("examples"), examples) + "</span>")
+        if doc.get("note"):
+            details += f'<span class="tebiki-doc__note">{words.rich(doc["note"])}</span>'
+        rows.append(f'<div class="tebiki-docs__row"><dt>{words.text(doc["name"])}</dt>'
+                    f"<dd>{details}</dd></div>")
+    heading = _h(min(level, 6), words.label("docs-about"), heading_id) if level else ""
+    return ('<section class="tebiki-docs">' + heading
+            + '<dl class="tebiki-docs__list">' + "".join(rows) + "</dl></section>")
 
 
 def contact_html(contact: dict, words: Words, now: datetime | None = None) -> str:
-    phones = []
-    for phone in contact["phones"]:
-        guidance = ""
-        if phone.get("guidance"):
-            guidance = ('<span class="tebiki-phone__guidance">'
-                        f'{words.text(phone["guidance"])}</span>')
-        phones.append(f'<li><a class="tebiki-phone__number" href="{esc(phone["tel"])}">'
-                      f'{esc(phone["number"])}</a> <span class="tebiki-phone__label">'
-                      f'{words.text(phone["label"])}</span>{guidance}</li>')
+    own = [p["number"] for p in contact["phones"] if p.get("hours")]
+    phones = [f"<li>{_phone_html(phone, words, now)}</li>" for phone in contact["phones"]]
     lines = [f'<p class="tebiki-contact__name"><strong>{words.text(contact["name"])}</strong></p>',
              '<ul class="tebiki-phones">' + "".join(phones) + "</ul>"]
     hours = words.hours(contact)
     if hours:
+        # with numbers that keep hours of their own, say which numbers these are for
+        others = [esc(p["number"]) for p in contact["phones"] if not p.get("hours")]
+        name = words.label("hours-for", numbers=words.join("list-join", others)) if own \
+            else words.label("hours")
         lines.append('<p class="tebiki-hours">'
-                     + words.field(words.label("hours"), words.join("list-join", hours))
-                     + "</p>")
+                     + words.field(name, words.join("list-join", hours)) + "</p>")
     if contact.get("hours_note"):
-        lines.append(f'<p class="tebiki-note">{words.text(contact["hours_note"])}</p>')
+        lines.append(f'<p class="tebiki-note">{words.rich(contact["hours_note"])}</p>')
     if contact.get("languages") and contact["languages"] != ["ja"]:
         names = words.join("list-join", (_language(code, words)
                                          for code in contact["languages"]))
         lines.append(f'<p class="tebiki-note">{words.label("languages-list", langs=names)}</p>')
     if contact.get("note"):
-        lines.append(f'<p class="tebiki-note">{words.text(contact["note"])}</p>')
+        lines.append(f'<p class="tebiki-note">{words.rich(contact["note"])}</p>')
     lines.append(words.status(contact.get("status"), now))
     return '<div class="tebiki-contact">' + "".join(lines) + "</div>"
+
+
+def _phone_html(phone: dict, words: Words, now: datetime | None) -> str:
+    """One number: a tap-to-call link (a fax number as text), its label and menu
+    choice, and, when it keeps hours of its own, those hours and whether it is open."""
+    if phone.get("kind") == "fax":
+        number = (f'<span class="tebiki-phone__number tebiki-phone__number--fax">'
+                  f'{words.label("fax-number", number=esc(phone["number"]))}</span>')
+    else:
+        number = (f'<a class="tebiki-phone__number" href="{esc(phone["tel"])}">'
+                  f'{esc(phone["number"])}</a>')
+    out = f'{number} <span class="tebiki-phone__label">{words.text(phone["label"])}</span>'
+    if phone.get("guidance"):
+        out += f'<span class="tebiki-phone__guidance">{words.text(phone["guidance"])}</span>'
+    hours = words.hours(phone) if phone.get("hours") else []
+    if hours:
+        out += ('<span class="tebiki-hours">'
+                + words.field(words.label("hours"), words.join("list-join", hours)) + "</span>")
+    if phone.get("hours_note"):
+        out += f'<span class="tebiki-note">{words.rich(phone["hours_note"])}</span>'
+    return out + words.status(phone.get("status"), now)
 
 
 def _language(code: str, words: Words) -> str:
@@ -566,16 +693,22 @@ def new_tab_note(words: Words, new_tab: bool) -> str:
 
 
 def sources_block(sources: list, reviewed: str, words: Words, *, level: int | None,
-                  heading_id: str | None = None, new_tab: bool = False) -> str:
+                  heading_id: str | None = None, new_tab: bool = False,
+                  folded: bool = False) -> str:
     """Sources as links, and the review date; `level` None leaves out the heading.
-    With `new_tab` the links open in a new tab (and say so)."""
+    With `new_tab` the links open in a new tab (and say so). `folded` puts the list
+    in a closed <details> (a wizard page on a phone: the review date stays in view)."""
     heading = _h(level, words.label("sources"), heading_id) if level else ""
     items = "".join(
         f'<li><a href="{esc(s["url"])}"{new_tab_attrs(new_tab)}>{words.text(s["title"])}'
         f'{new_tab_note(words, new_tab)}</a> '
         f'<span class="tebiki-source__publisher">{words.text(s["publisher"])}</span></li>'
         for s in sources)
-    return ('<section class="tebiki-sources">' + heading + f'<ul>{items}</ul>'
+    listing = f"<ul>{items}</ul>"
+    if folded:
+        summary = words.label("sources-list", n=str(len(sources)))
+        listing = f"<details><summary>{summary}</summary>{listing}</details>"
+    return ('<section class="tebiki-sources">' + heading + listing +
             '<p class="tebiki-reviewed">' + words.field(
                 words.label("reviewed"), f'<time datetime="{esc(reviewed)}">{esc(reviewed)}</time>')
             + "</p></section>")
