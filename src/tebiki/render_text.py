@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .labels import SLOT
 from .wizard_html import day_labels, plain
 
 
@@ -13,14 +14,15 @@ class TextRenderer:
     def t(self, text: dict | None) -> str:
         return plain(text[self.lang]) if text else ""
 
-    def label(self, lid: str) -> str:
-        return self.labels[lid][self.lang]
+    def label(self, lid: str, **fill: str) -> str:
+        """A label with its {slots} filled (not str.format: a text may hold braces)."""
+        return SLOT.sub(lambda m: fill[m.group(1)], self.labels[lid][self.lang])
 
     def days(self, days: list[str]) -> str:
         names = [self.label(lid) for lid in day_labels(days)]
         out = names[0] if names else ""
         for name in names[1:]:
-            out = self.label("day-join").format(a=out, b=name)
+            out = self.label("day-join", a=out, b=name)
         return out
 
     def hours(self, rec: dict) -> str:
@@ -45,7 +47,7 @@ class TextRenderer:
             counts[doc["id"]] = counts.get(doc["id"], 0) + 1
             names[doc["id"]] = self.document(doc)
         return f" {self.label('and')} ".join(
-            self.label("doc-count").format(name=names[d], n=n) if n > 1 else names[d]
+            self.label("doc-count", name=names[d], n=str(n)) if n > 1 else names[d]
             for d, n in counts.items())
 
     def outcome(self, view: dict) -> list[str]:
