@@ -70,7 +70,7 @@ bench-wizard: setup
 	$(BIN)/python scripts/bench_wizard.py
 
 serve: site
-	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory site
+	$(BIN)/tebiki host site --port 8000
 
 clean:
 	rm -rf build site

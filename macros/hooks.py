@@ -26,5 +26,6 @@ def on_config(config):
 
 
 def on_env(env, config, files):
-    env.globals["tebiki_labels"] = mkdocs_site.bundle_for(config).labels
+    env.globals["tebiki_labels"] = mkdocs_site.theme_labels(config)
+    env.filters["urlsplit_path"] = mkdocs_site.url_path
     return env

@@ -277,10 +277,10 @@ function focusIndex(root) {
 function pinChrome(region, pageURL, wizardRoot) {
   const statePath = pageURL.pathname.slice(wizardRoot.pathname.length);
   const alternates = [];
-  // Not stylesheets: they are loaded, and a new href would load them again. Icons
-  // yes: a browser looks for the icon again when the URL changes.
+  // Not stylesheets: they are loaded, and a new href would load them again. Not the
+  // icon either: it is a data URL, the same at any address.
   for (const [selector, attribute] of [
-    ["a[href], area[href], link[href][hreflang], link[href][rel~=icon]", "href"],
+    ["a[href], area[href], link[href][hreflang]", "href"],
     ["form[action]", "action"]]) {
     for (const element of document.querySelectorAll(selector)) {
       if (region.contains(element)) continue;

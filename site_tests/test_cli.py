@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import shutil
 
-from .conftest import FIXTURES, run_cli
+import pytest
+
+from .conftest import FIXTURES, ROOT, run_cli
 
 MINI = str(FIXTURES / "mini")
 
@@ -100,3 +102,20 @@ def test_day_lists_are_joined_by_the_labels_of_each_language(mini):
     assert TextRenderer(mini.labels, "ja").days(["mon", "wed", "sat"]) == "月・水・土"
     assert TextRenderer(mini.labels, "en").days(["mon", "wed", "sat"]) == "Mon, Wed, Sat"
     assert TextRenderer(mini.labels, "en").days(["mon", "tue", "wed", "thu", "fri"]) == "Weekdays"
+
+
+@pytest.mark.parametrize("url", ['https://example.jp/">', "javascript:alert(1)",
+                                 "https://exa mple.jp/", "ftp://example.jp/"])
+def test_a_published_address_that_is_not_one_is_refused_before_building(url, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TEBIKI_SITE_URL": url}
+    result = subprocess.run([sys.executable, "-m", "tebiki", "build", "--out",
+                             str(tmp_path / "site"), "--no-handbook", "--no-search"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "TEBIKI_SITE_URL" in result.stderr and "is not a web address" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "site").exists()

@@ -263,3 +263,44 @@ def test_a_page_that_names_a_missing_tree_fails_with_its_name(bundle, tmp_path):
                     encoding="utf-8")
     with pytest.raises(handbook.HandbookError, match=r"faq\.ja\.md.*no-such-tree"):
         handbook.compose_all(bundle, ["ja"], pages=pages, epoch=EPOCH)
+
+
+def test_the_print_page_fetches_nothing_a_text_names(browser):
+    """Content is data: were a text to reach the print page as an image, a stylesheet or
+    a frame, printing must not fetch it from the build host (Chromium asks; the request
+    is aborted, and the page's own policy forbids it too)."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    hits: list = []
+
+    class Probe(SimpleHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_error(404)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Probe, directory="."))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    probe = f"http://127.0.0.1:{httpd.server_port}"
+    html = (f'<h1 id="t">Title</h1><img src="{probe}/image.png"><iframe src="{probe}/frame">'
+            f'</iframe><link rel="stylesheet" href="{probe}/style.css">'
+            f'<p style="background:url({probe}/background.png)">text</p>')
+    doc = handbook.Document("en", "Title", html, "<span></span>", [])
+    page = browser.new_page()
+    blocked: list = []
+    try:
+        handbook.offline(page, blocked)
+        pdf_bytes = handbook.print_pdf(page, doc, {400: "", 700: ""})
+    finally:
+        page.close()
+        httpd.shutdown()
+        httpd.server_close()
+    assert pdf_bytes.startswith(b"%PDF")
+    assert hits == [], hits
+    policy = re.search(r'Content-Security-Policy" content="([^"]+)"',
+                       handbook.html_document(doc, ""))[1]
+    assert "default-src 'none'" in policy and "script-src" not in policy

@@ -153,6 +153,8 @@ def test_internal_links_and_anchors_resolve(site):
             scheme = urlsplit(url).scheme
             if scheme in ("http", "https", "tel", "mailto"):
                 continue
+            if scheme == "data" and tag == "link":  # the icon, inlined: nothing to fetch
+                continue
             assert not scheme, f"{rel}: unexpected link {url}"
             if rel == "404.html":  # shown at any depth, so its links start at the root
                 assert url.startswith("/"), url
@@ -202,7 +204,10 @@ def test_nothing_is_loaded_from_another_origin(site):
     for rel in pages(site):
         for tag, attr, url in parse(site / rel).links:
             if tag in ("script", "link", "img", "iframe", "source") and attr in ("src", "href"):
-                assert not urlsplit(url).scheme, f"{rel}: <{tag} {attr}={url}>"
+                scheme = urlsplit(url).scheme
+                if tag == "link" and scheme == "data":  # the icon, inlined
+                    continue
+                assert not scheme, f"{rel}: <{tag} {attr}={url}>"
     for path in site.rglob("*.css"):
         assert "fonts.googleapis" not in path.read_text(encoding="utf-8")
 
@@ -272,3 +277,13 @@ def test_guide_pages_show_every_question_and_outcome(site, site_bundle, lang):
             assert f"{tree_id}-q-{qid}" in ids
         for oid in tree["outcomes"]:
             assert f"{tree_id}-o-{oid}" in ids
+
+
+def test_the_not_found_page_stands_alone(site):
+    """A host shows it at any address and depth: it fetches nothing (no stylesheet,
+    script or image), and its links go to the home pages from the site's root."""
+    page = parse(site / "404.html")
+    assert [link for link in page.links if link[0] != "a"] == []
+    assert {url for _tag, _attr, url in page.links} == {"/", "/en/"}
+    html = (site / "404.html").read_text(encoding="utf-8")
+    assert "<script" not in html and 'rel="stylesheet"' not in html

@@ -21,6 +21,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -31,6 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import csp
+from .compress import compress_site
 from .content import DEFAULT_ROOT, compile_content, load_content
 from .outdir import MARKER, Output, OutputError
 from .procs import child_options
@@ -56,12 +58,26 @@ def source_date_epoch(root: Path, content: Path) -> str:
     except (OSError, subprocess.SubprocessError):
         pass
     import datetime as dt
-    import re
 
     dates = re.findall(r"reviewed:\s*(\d{4}-\d{2}-\d{2})",
                        "".join(p.read_text(encoding="utf-8") for p in content.rglob("*.yaml")))
     newest = max(dates, default="2026-01-01")
     return str(int(dt.datetime.fromisoformat(newest).replace(tzinfo=dt.UTC).timestamp()))
+
+
+SITE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$")
+
+
+def site_url_problem(value: str | None) -> str | None:
+    """What is wrong with the published address ($TEBIKI_SITE_URL), if anything: it goes
+    into every page's canonical link, the sitemap, the widget's snippets and the PDFs."""
+    if not value:
+        return None
+    if not SITE_URL.match(value) or any(c in value for c in "'()"):
+        return (f"TEBIKI_SITE_URL={value!r} is not a web address: give the address the site "
+                "will be published at, like https://example.jp/tebiki/ (http or https, no "
+                "quotes, spaces or brackets)")
+    return None
 
 
 def check_content(content: Path):
@@ -172,6 +188,10 @@ def build_site(content: Path = DEFAULT_ROOT, out: Path = Path("site"),
                config_file: Path = ROOT / "mkdocs.yml", *, search: bool = True,
                handbook: bool = True, verbose: bool = False) -> int:
     started = time.perf_counter()
+    problem = site_url_problem(os.environ.get("TEBIKI_SITE_URL"))
+    if problem:
+        print(f"tebiki: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     content = content.resolve()
     try:
         # The output folder is judged before any work: a refused --out costs nothing.
@@ -232,7 +252,12 @@ def _build_into(target: Output, bundle, content: Path, config_file: Path, *, sea
         if search:
             run_pagefind(staging)
             normalize_pagefind(staging)
-        csp.add_policies(staging)
+        try:
+            csp.add_policies(staging)
+        except csp.InlineScript as exc:
+            raise BuildError(f"the Content-Security-Policy: {exc}") from exc
+        # last: the compressed copies are of the files as served
+        compress_site(staging, cache=config_file.parent / "build" / "cache" / "brotli")
         target.publish(staging)
     finally:
         mkdocs_site.use_handbooks({})

@@ -68,6 +68,12 @@ def _parser() -> argparse.ArgumentParser:
     book.add_argument("--lang", choices=("ja", "en"), action="append",
                       help="only this language (may be given twice; default: both)")
 
+    host = sub.add_parser("host", help="serve a built site as a good static host would "
+                          "(compressed files, cache headers)")
+    host.add_argument("site", type=Path, nargs="?", default=Path("site"))
+    host.add_argument("--bind", default="127.0.0.1")
+    host.add_argument("--port", type=int, default=8000)
+
     comp = sub.add_parser("compile", help="write the JSON bundle for the site and the browser")
     comp.add_argument("--out", type=Path, default=Path("build/compiled"))
     return parser
@@ -144,6 +150,8 @@ def _run(args: argparse.Namespace) -> int:
 
         return build_site(args.content, args.out, search=not args.no_search,
                           handbook=not args.no_handbook, verbose=args.verbose)
+    if args.command == "host":
+        return _host(args)
     if args.command == "handbook":
         from .handbook import run  # Playwright and pypdf are only needed here
 
@@ -251,6 +259,25 @@ def _answer(bundle: Bundle, args: argparse.Namespace) -> int:
     else:
         print(f"=> {result['id']}")
         print("\n".join(text.outcome(result)))
+    return EXIT_OK
+
+
+def _host(args: argparse.Namespace) -> int:
+    from .host import server
+
+    if not (args.site / "index.html").is_file():
+        raise UsageError(f"{args.site} holds no built site (no index.html): run tebiki build")
+    try:
+        httpd = server(args.site, args.bind, args.port)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {args.bind}:{args.port}: {exc.strerror}") from exc
+    print(f"serving {args.site} at http://{args.bind}:{httpd.server_port}/ (Ctrl+C to stop)")
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.server_close()
     return EXIT_OK
 
 

@@ -1,30 +1,36 @@
 """Give every page of the built site a Content-Security-Policy of its own.
 
 A static site cannot count on its host to send headers, so each page carries
-its policy in a `<meta http-equiv>` tag: scripts from the site itself only,
-plus the few inline scripts the theme writes (allowed by their hashes, page by
-page), and WebAssembly for the search index and the in-browser wizard
-(`'wasm-unsafe-eval'`; Pyodide hangs without it, Pagefind fails). Nothing may
-be fetched from another origin, and no page may be framed by a form or a
-plugin. Pages that set their own policy (the embed pages) are left alone.
+its policy in a `<meta http-equiv>` tag. Scripts may come only from files the
+build wrote, on the site's own origin: no inline script is allowed, by hash or
+otherwise. The theme's two inline snippets are served as files too (see
+`overrides/partials/javascripts/`), so a `<script>` that a content text managed
+to smuggle into a page could never run, and `add_policies` refuses to finish a
+build whose pages still hold one.
+
+Only the pages that run WebAssembly (the wizard's states, which start the
+engine in a Web Worker, and the search page, whose index is WebAssembly) get
+`'wasm-unsafe-eval'` and `worker-src 'self'`; every other page gets neither.
+Nothing may be fetched from another origin, and no page may be framed by a
+form or a plugin. Pages that set their own policy (the embed pages) are left
+alone.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
 from pathlib import Path
 
 META = 'http-equiv="Content-Security-Policy"'
-_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
+_SCRIPT = re.compile(r"<script\b([^>]*)>", re.I)
+_SRC = re.compile(r"""\bsrc\s*=\s*["']?([^"'\s>]+)""", re.I)
+_DATA_TYPE = re.compile(r"""\btype\s*=\s*["']?application/(?:ld\+)?json\b""", re.I)
 _CHARSET = re.compile(r'<meta charset="utf-8">', re.I)
-_DATA_TYPES = ("application/json", "application/ld+json")
+# The scripts whose pages run WebAssembly: the wizard (Pyodide in a worker) and search.
+WASM_SCRIPTS = ("/_tebiki/wizard.js", "/assets/tebiki-search.js")
 
-POLICY = (
+COMMON = (
     "default-src 'self'",
-    "script-src 'self' 'wasm-unsafe-eval'{hashes}",
-    "worker-src 'self'",
     "connect-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
@@ -34,44 +40,57 @@ POLICY = (
     "base-uri 'self'",
     "form-action 'self'",
 )
+PLAIN = ("script-src 'self'", "worker-src 'none'")
+WASM = ("script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'")
 
 
-def _hash(script: str) -> str:
-    digest = hashlib.sha256(script.encode("utf-8")).digest()
-    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+class InlineScript(ValueError):
+    """A page holds a script written into the page, which the policy would block."""
+
+
+def _scripts(html: str) -> list[str]:
+    """The `src` of every script of a page; an inline one (other than a data block)
+    is refused."""
+    found = []
+    for attrs in _SCRIPT.findall(html):
+        src = _SRC.search(attrs)
+        if src:
+            found.append(src.group(1))
+        elif not _DATA_TYPE.search(attrs):
+            raise InlineScript(f"an inline <script{attrs}>: only script files are allowed")
+    return found
 
 
 def policy_for(html: str) -> str:
-    """The policy a page needs: the common one plus the hashes of its inline scripts."""
-    hashes = []
-    for attrs, body in _INLINE_SCRIPT.findall(html):
-        if any(kind in attrs for kind in _DATA_TYPES):
-            continue  # data blocks do not run
-        token = _hash(body)
-        if token not in hashes:
-            hashes.append(token)
-    extra = "".join(" " + h for h in hashes)
-    return "; ".join(POLICY).format(hashes=extra)
+    """The policy a page needs: WebAssembly and workers only where its scripts use them."""
+    sources = _scripts(html)
+    wasm = any(src.endswith(WASM_SCRIPTS) for src in sources)
+    return "; ".join((COMMON[0], *(WASM if wasm else PLAIN), *COMMON[1:]))
 
 
 def add_policy(html: str) -> str:
     """`html` with its policy as the first thing after <meta charset>."""
     if META in html:
         return html
-    tag = f'<meta {META} content="{policy_for(html)}">'
     match = _CHARSET.search(html)
     if match is None:
         raise ValueError("no <meta charset> to put the policy after")
+    tag = f'<meta {META} content="{policy_for(html)}">'
     return html[: match.end()] + tag + html[match.end():]
 
 
 def add_policies(site_dir: Path) -> int:
-    """Add the policy to every HTML page under `site_dir`; returns how many changed."""
+    """Add the policy to every HTML page under `site_dir`; returns how many changed.
+
+    Raises InlineScript (naming the page) if a page holds an inline script."""
     changed = 0
     for page in sorted(site_dir.rglob("*.html")):
         html = page.read_text(encoding="utf-8")
         if META in html or "<meta charset" not in html.lower():
             continue
-        page.write_text(add_policy(html), encoding="utf-8")
+        try:
+            page.write_text(add_policy(html), encoding="utf-8")
+        except InlineScript as exc:
+            raise InlineScript(f"{page.relative_to(site_dir)}: {exc}") from exc
         changed += 1
     return changed

@@ -43,7 +43,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import engine
-from .mkdocs_site import wizard_states
+from .mkdocs_site import favicon_data_url, wizard_states
+from .render_html import md_inert
+from .templates import Markup, render
 from .wizard_html import esc, page_title, plain, render_state, state_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,6 +68,7 @@ POLICY = "; ".join((
     "script-src 'self' 'wasm-unsafe-eval'",
     "worker-src 'self'",
     "connect-src 'self'",
+    "img-src 'self' data:",  # the icon is a data URL
     "style-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
@@ -100,13 +103,23 @@ def integrity(data: bytes) -> str:
 # --- the site's languages (mkdocs.yml) ----------------------------------------------------
 
 
-def site_languages(config_file: Path) -> list[dict]:
-    """[{lang, name, site_name, prefix}] in mkdocs.yml's order; the default language
-    has prefix '' (the site root), the others '<lang>/'."""
+def _site_config(config_file: Path) -> dict:
     from mkdocs.utils.yaml import yaml_load
 
     with open(config_file, encoding="utf-8") as f:
-        config = yaml_load(f) or {}
+        return yaml_load(f) or {}
+
+
+def site_favicon(config_file: Path) -> str:
+    """The site's icon, as a path in the built site (mkdocs.yml `theme.favicon`)."""
+    theme = _site_config(config_file).get("theme") or {}
+    return theme.get("favicon") or "assets/images/favicon.png"
+
+
+def site_languages(config_file: Path) -> list[dict]:
+    """[{lang, name, site_name, prefix}] in mkdocs.yml's order; the default language
+    has prefix '' (the site root), the others '<lang>/'."""
+    config = _site_config(config_file)
     for plugin in config.get("plugins", []):
         if isinstance(plugin, dict) and "i18n" in plugin:
             found = []
@@ -123,30 +136,17 @@ def site_languages(config_file: Path) -> list[dict]:
 # --- the embed pages -----------------------------------------------------------------------
 
 
-def page(region: str, *, lang: str, title: str, up: str, others: list) -> str:
-    """One embed page: `region` (the wizard), `up` the way to the site root, `others`
-    [(lang, name, href)] the same state in the other languages."""
-    links = "".join(f'<a class="tebiki-header-link" href="{esc(href)}" hreflang="{esc(other)}" '
-                    f'lang="{esc(other)}">{esc(name)}</a>' for other, name, href in others)
-    bar = f'<p class="tebiki-embed__bar">{links}</p>\n' if links else ""
-    return (
-        "<!doctype html>\n"
-        f'<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">\n'
-        '<meta name="viewport" content="width=device-width,initial-scale=1">\n'
-        '<meta name="referrer" content="no-referrer">\n'
-        '<meta name="robots" content="noindex">\n'
-        f"<title>{esc(title)}</title>\n"
-        f'<link rel="icon" href="{up}assets/favicon.svg">\n'
-        f'<link rel="stylesheet" href="{up}{RUNTIME}/{STYLESHEET}">\n'
-        f'<script type="module" src="{up}{RUNTIME}/{FRAME_SCRIPT}"></script>\n'
-        f'<script type="module" src="{up}{RUNTIME}/wizard.js"></script>\n'
-        "</head>\n<body>\n"
-        f'<main class="tebiki-embed">\n{bar}{region}</main>\n'
-        "</body>\n</html>\n")
+def page(region: str, *, lang: str, title: str, up: str, others: list, icon: str) -> str:
+    """One embed page: `region` (the wizard's HTML), `up` the way to the site root,
+    `others` [(lang, name, href)] the same state in the other languages, `icon` the
+    site's icon as a data URL."""
+    return render("embed-page.html", lang=lang, policy=Markup(POLICY), title=title, icon=icon,
+                  up=up, runtime=RUNTIME, stylesheet=STYLESHEET, frame_script=FRAME_SCRIPT,
+                  others=[{"lang": o, "name": n, "href": h} for o, n, h in others],
+                  region=Markup(region))  # made by wizard_html, every text escaped there
 
 
-def write_pages(bundle, site_dir: Path, languages: list[dict]) -> int:
+def write_pages(bundle, site_dir: Path, languages: list[dict], icon: str) -> int:
     """Every embed page of every tree in every language; returns how many."""
     written = 0
     for language in languages:
@@ -167,8 +167,8 @@ def write_pages(bundle, site_dir: Path, languages: list[dict]) -> int:
                 title = f"{page_title(result, lang)} - {language['site_name']}"
                 out = site_dir / prefix / rel / "index.html"
                 out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_text(page(region, lang=lang, title=title, up=up, others=others),
-                               encoding="utf-8")
+                out.write_text(page(region, lang=lang, title=title, up=up, others=others,
+                                    icon=icon), encoding="utf-8")
                 written += 1
     return written
 
@@ -191,7 +191,8 @@ def write_embed(bundle, site_dir: Path, config_file: Path) -> int:
     """The build step (after MkDocs and the browser runtime): embed pages and their
     files into `site_dir`; returns the number of pages."""
     write_assets(site_dir)
-    return write_pages(bundle, site_dir, site_languages(config_file))
+    icon = favicon_data_url(site_dir / site_favicon(config_file))
+    return write_pages(bundle, site_dir, site_languages(config_file), icon)
 
 
 # --- the snippets for webmasters -----------------------------------------------------------
@@ -256,7 +257,7 @@ def snippets(bundle, tree_ids: list, lang: str, way: str, *, site_url: str | Non
     base = guide_base(site_url)
     out = []
     for tree_id in tree_ids:
-        title = _tree_title(bundle, tree_id, lang)
-        out.append(f"{'#' * level} {title} {{#embed-{way}-{tree_id}}}\n\n"
+        heading = md_inert(esc(_tree_title(bundle, tree_id, lang)))
+        out.append(f"{'#' * level} {heading} {{#embed-{way}-{tree_id}}}\n\n"
                    + code_block(make(bundle, tree_id, lang, base=base, prefix=prefix)) + "\n")
     return "\n".join(out)

@@ -297,7 +297,8 @@ class Composer:
                        title=f'<a href="#@ch-sources">{w.label("handbook-sources")}</a>',
                        page=self.page_ref("ch-sources"))
         date = f'<time datetime="{esc(reviewed)}">{esc(reviewed)}</time>'
-        return (f"## {w.label('page-sources')} {{#page-sources}}\n" + render_html.block(
+        return (f"## {render_html.md_inert(w.label('page-sources'))} {{#page-sources}}\n"
+                + render_html.block(
             f'<section class="tebiki-sources"><p>{note}</p>'
             f'<p class="tebiki-reviewed">{w.field(w.label("reviewed"), date)}</p></section>'))
 
@@ -330,7 +331,7 @@ class Composer:
         targets = list(self.targets)  # only the home page's hotline box is used
         home = self.for_print(self.render_page(HOME, []), HOME, "cover")
         self.targets = targets
-        title = self.words.label("handbook-title")
+        title = self.words.label_plain("handbook-title")  # text: the <title>, the PDF's /Title
         body = [self.cover(home), self.contents(), *(
             f'<section class="hb-chapter" id="{c.anchor}">{c.html}</section>'
             for c in self.chapters), self.sources()]
@@ -514,9 +515,16 @@ def _first_section(html: str, cls: str) -> str:
     return match.group(0) if match else ""
 
 
+# The print page may use its own inline styles and the fonts and images inlined as
+# data URLs, and nothing else: no script, no request (the printing browser also aborts
+# every request, see `print_pdf`).
+PRINT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:"
+
+
 def html_document(doc: Document, fonts: str) -> str:
     css = STYLESHEET.read_text(encoding="utf-8")
     return (f'<!doctype html>\n<html lang="{doc.lang}"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{PRINT_POLICY}">'
             f"<title>{esc(doc.title)}</title><style>{fonts}\n{css}</style></head>"
             f'<body>{doc.html}</body></html>\n')
 
@@ -563,7 +571,8 @@ def target_pages(pdf: bytes, targets: list) -> dict:
 def print_pdf(page, doc: Document, faces: dict) -> bytes:
     """Print, then fill in page numbers and print again until they no longer change.
 
-    `faces` are the @font-face rules by weight (`print_font`)."""
+    `faces` are the @font-face rules by weight (`print_font`). The page is printed
+    offline: every request it would make is aborted (see `offline`)."""
     page.set_content(html_document(doc, "\n".join(faces.values())), wait_until="load")
     page.evaluate("document.fonts.ready.then(() => document.fonts.size)")
     options = {"format": "A4", "outline": True, "tagged": True, "print_background": True,
@@ -583,6 +592,18 @@ def print_pdf(page, doc: Document, faces: dict) -> bytes:
         page.evaluate(FILL_PAGES, found)
         known = found
     raise HandbookError("the page numbers did not settle after five prints")
+
+
+def offline(page, blocked: list) -> None:
+    """Abort every request of `page` (its document is set from a string, fonts and
+    images are data URLs), noting each URL in `blocked`: a content text can name an
+    address, and printing must never fetch it from the build host."""
+
+    def abort(route) -> None:
+        blocked.append(route.request.url)
+        route.abort()
+
+    page.route("**/*", abort)
 
 
 def normalise(pdf: bytes, *, title: str, lang: str, epoch: int) -> tuple[bytes, int]:
@@ -688,6 +709,7 @@ def make_handbooks(bundle: Bundle, out: Path, langs: Sequence[str] = LANGS, *,
     docs = compose_all(bundle, langs, pages=pages, config_file=config_file, epoch=epoch,
                        site_url=site_url)
     made: dict = {}
+    blocked: list = []  # requests the print pages tried to make (all aborted)
     # The fonts are cut in worker processes (pure Python, a second or two each) while
     # Chromium starts and prints; they are started before Playwright starts its threads.
     # The workers die with this process, should it be killed (src/tebiki/procs.py).
@@ -708,6 +730,7 @@ def make_handbooks(bundle: Bundle, out: Path, langs: Sequence[str] = LANGS, *,
                         seconds += took
                     started = time.perf_counter()
                     page = browser.new_page()
+                    offline(page, blocked)
                     pdf = print_pdf(page, doc, faces)
                     page.close()
                     data, count = normalise(pdf, title=doc.title, lang=lang, epoch=epoch)
@@ -722,6 +745,10 @@ def make_handbooks(bundle: Bundle, out: Path, langs: Sequence[str] = LANGS, *,
         raise HandbookError(str(exc)) from exc
     finally:
         workers.shutdown(cancel_futures=True)
+        if blocked:
+            shown = ", ".join(sorted(set(blocked))[:3])
+            print(f"handbook: the print pages asked for {len(blocked)} address(es), none "
+                  f"fetched: {shown}", file=sys.stderr)
     out.mkdir(parents=True, exist_ok=True)
     staged = []
     try:

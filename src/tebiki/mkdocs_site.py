@@ -12,16 +12,18 @@ it), and gives them the locale and alternates that plugin would have given.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import engine
 from .content import Bundle, load_bundle
-from .wizard_html import page_title, render_state, state_url
+from .wizard_html import esc, page_title, render_state, state_url
 
 WIZARD = "wizard"
 GUIDE = "guide"
@@ -152,7 +154,11 @@ def add_wizard_pages(files: Files, config) -> Files:
     _CURRENT.pages = {}
     added = []
     for page in wizard_pages(bundle, lang, lang_prefix(config, lang), guides):
-        meta = {"title": page.title, "hide": ["navigation", "toc"], "tebiki_wizard": True}
+        # A state's title is content (YAML): the theme prints titles as HTML, so it gets
+        # the escaped text; and mkdocs-macros must never read the page, or it would run a
+        # `{{ ... }}` in that title as a template.
+        meta = {"title": esc(page.title), "hide": ["navigation", "toc"], "tebiki_wizard": True,
+                "render_macros": False}
         content = "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n"
         file = File.generated(config, page.src_uri, content=content,
                               inclusion=InclusionLevel.NOT_IN_NAV)
@@ -197,10 +203,30 @@ def page_context(config, page) -> dict:
                            "url": twin.url if twin else lang_prefix(config, other.locale)})
     return {
         "lang": lang,
-        "label": lambda lid: labels[lid][lang],
+        "favicon": favicon_data_url(Path(config.docs_dir) / config.theme["favicon"]),
+        "label": lambda lid: esc(labels[lid][lang]),
         "search_url": lang_prefix(config, lang) + "search/",
         "alternates": alternates,
     }
+
+
+def favicon_data_url(path: Path) -> str:
+    """The site's icon as a data URL: the page asks nothing of the server for it, so the
+    browser's icon lookups (again on every step of the enhanced wizard) make no request."""
+    return "data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def theme_labels(config) -> dict:
+    """Every label for the theme's own templates, HTML-escaped: MkDocs renders its
+    templates without autoescaping, and labels are content."""
+    return {lid: {lang: esc(text) for lang, text in pair.items()}
+            for lid, pair in bundle_for(config).labels.items()}
+
+
+def url_path(url: str) -> str:
+    """The path of an address, ending in '/' ('https://a.jp/guide' gives '/guide/')."""
+    path = urlsplit(url).path
+    return path if path.endswith("/") else path + "/"
 
 
 def relative_site_root(page_url: str) -> str:

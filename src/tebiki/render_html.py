@@ -10,6 +10,7 @@ were last checked. The parts an outcome shares with the wizard come from
 
 from __future__ import annotations
 
+import html
 import re
 
 from . import engine
@@ -27,22 +28,40 @@ from .wizard_html import (
 
 PIN_PLACE_LABELS = {"store": "place-store", "counter": "place-counter",
                     "online": "place-online", "app": "place-app"}
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
+# Every ASCII punctuation character: Markdown and its extensions build all their syntax
+# (links, images, headings, lists, attribute lists, tables, code) from these.
+_MD_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_TAG = re.compile(r"(<[^>]*>)")
+_LINE_BREAK = re.compile(r"[ \t]*[\r\n]\s*")
 
 
 class UnknownId(LookupError):
     """A page asked for a tree, outcome or record that the content does not have."""
 
 
-def md_heading_text(pair: dict, words: Words) -> str:
-    """A content text made safe inside a Markdown heading."""
-    text = pair[words.lang]
-    bold = re.split(r"\*\*(.+?)\*\*", text)
+def md_inert(fragment: str) -> str:
+    """HTML made from content texts, safe to place where Markdown will run over it.
+
+    The macros' inline results land in Markdown (a heading, a paragraph, a table
+    cell), so a text must not be able to form Markdown syntax there: a link to
+    `javascript:`, a remote image, a heading, an attribute list that restyles the
+    page. Outside our own tags every punctuation character becomes a numeric
+    character reference (the browser shows the same character; Markdown sees no
+    syntax) and line breaks become spaces (no new block can start).
+    """
     out = []
-    for n, piece in enumerate(bold):
-        piece = _MD_SPECIAL.sub(r"\\\1", esc(piece))
-        out.append(f"<strong>{piece}</strong>" if n % 2 else piece)
+    for n, part in enumerate(_TAG.split(fragment)):
+        if n % 2:
+            out.append(part)  # a tag this module wrote
+            continue
+        text = _LINE_BREAK.sub(" ", html.unescape(part))
+        out.append("".join(f"&#{ord(c)};" if c in _MD_PUNCT else c for c in text))
     return "".join(out)
+
+
+def md_heading_text(pair: dict, words: Words) -> str:
+    """A content text (with its **bold**) as the text of a Markdown heading."""
+    return md_inert(words.text(pair))
 
 
 def block(html: str) -> str:
@@ -171,7 +190,7 @@ def tree_guide(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
     out = [block(f'<p class="tebiki-start"><a class="tebiki-button" '
                  f'href="{esc(state_url(wizard_root, tree_id, []))}">'
                  f'{words.label("start-wizard")}</a></p>')]
-    out.append(f"## {words.label('guide-questions')} {{#{tree_id}-questions}}\n")
+    out.append(f"## {md_inert(words.label('guide-questions'))} {{#{tree_id}-questions}}\n")
     for n, (qid, question) in enumerate(_questions_in_order(tree), 1):
         out.append(f"### {n}. {md_heading_text(question['text'], words)} "
                    f"{{#{_anchor(tree_id, 'q', qid)}}}\n")
@@ -192,7 +211,7 @@ def tree_guide(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
                          f'<span class="tebiki-guide-next">{leads}</span></li>')
         parts.append('<ul class="tebiki-guide-options">' + "".join(items) + "</ul>")
         out.append(block('<div class="tebiki-guide-question">' + "".join(parts) + "</div>"))
-    out.append(f"## {words.label('guide-outcomes')} {{#{tree_id}-outcomes}}\n")
+    out.append(f"## {md_inert(words.label('guide-outcomes'))} {{#{tree_id}-outcomes}}\n")
     for oid in tree["outcomes"]:
         out.append(outcome_section(bundle, tree_id, oid, lang, level=3, used=used))
     return "".join(out)
@@ -357,11 +376,11 @@ def fact(bundle: Bundle, path: str, lang: str, used: list | None = None) -> str:
         used.append(record)
     words = Words(bundle.labels, lang)
     if parts[2:] == ["hours"]:
-        return words.join("list-join", words.hours(record))
+        return md_inert(words.join("list-join", words.hours(record)))
     if isinstance(value, dict) and lang in value:
-        return words.text(value)
+        return md_inert(words.text(value))
     if isinstance(value, str | int):
-        return esc(value)
+        return md_inert(esc(value))
     raise UnknownId(f"'{path}' is not a text or a number")
 
 
@@ -387,7 +406,7 @@ def tree_fact(bundle: Bundle, tree_id: str, path: str, lang: str,
         if keys[0] == "outcomes":
             outcome = tree["outcomes"][keys[1]]
             used.append({"reviewed": tree["reviewed"], "sources": outcome.get("sources", [])})
-    return Words(bundle.labels, lang).text(value)
+    return md_inert(Words(bundle.labels, lang).text(value))
 
 
 def page_sources(bundle: Bundle, lang: str, used: list) -> str:
@@ -402,7 +421,7 @@ def page_sources(bundle: Bundle, lang: str, used: list) -> str:
                 ids.append(sid)
     sources = [bundle.records["sources"][s] for s in ids]
     reviewed = min(r["reviewed"] for r in [*used, *sources])
-    return (f"## {words.label('page-sources')} {{#page-sources}}\n"
+    return (f"## {md_inert(words.label('page-sources'))} {{#page-sources}}\n"
             + block(sources_block(sources, reviewed, words, level=None)))
 
 
@@ -411,7 +430,7 @@ def page_sources(bundle: Bundle, lang: str, used: list) -> str:
 
 def tree_text(bundle: Bundle, tree_id: str, key: str, lang: str) -> str:
     tree = get_tree(bundle, tree_id)
-    return Words(bundle.labels, lang).text(tree.get(key))
+    return md_inert(Words(bundle.labels, lang).text(tree.get(key)))
 
 
 def start_links(bundle: Bundle, tree_ids: list, lang: str, *, wizard_root: str) -> str:
