@@ -61,6 +61,7 @@ class Validator:
         self.records = records
         self.problems = problems
         self.reports: dict[str, PathReport] = {}
+        self.over_limit = False  # a tree was stopped at a limit (its count is partial)
 
     def report(self, source: Source, key: Key, message: str, severity: str = ERROR) -> None:
         self.problems.append(Problem(source.file, source.line(key), message, severity))
@@ -249,7 +250,7 @@ class Validator:
     def check_total_states(self) -> None:
         """All trees together must stay within what one build can make."""
         total = sum(r.states for r in self.reports.values())
-        if total <= MAX_TOTAL_STATES:
+        if total <= MAX_TOTAL_STATES or self.over_limit:  # a tree past its own limit is told
             return
         largest = max(self.reports, key=lambda tid: self.reports[tid].states)
         self.report(self.trees[largest].source, ("start",), f"the trees have {total:,} wizard "
@@ -272,7 +273,7 @@ class Validator:
                 reached_questions.add(qid)
             if end == "outcome":
                 if not self._within_limits(loaded, report, previous, path["answers"]):
-                    self.reports[tree["id"]] = report
+                    self.over_limit = True
                     return
                 previous = path["answers"]
                 report.paths += 1
