@@ -139,9 +139,6 @@ def slot_problems(text: str, label: Label) -> list[str]:
     for name in sorted(label.slots - label.optional - set(found)):
         problems.append(f"the slot {{{name}}} is missing: this label takes {allowed}, and "
                         f"{{{name}}} is where the page puts its value")
-    if "{" in SLOT.sub("", text) or "}" in SLOT.sub("", text):
-        problems.append("a '{' or '}' that is not part of a slot: slots are written "
-                        "{name}; labels need no other braces")
     return problems
 
 
