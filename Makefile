@@ -18,15 +18,16 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-# Pyodide for the in-browser wizard, pinned in package-lock.json (npm registry only).
+# Pyodide for the in-browser wizard, and MicroPython's WebAssembly port the tests
+# run the same engine on, pinned in package-lock.json (npm registry only).
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 # Debian packages: Chromium (browser tests, the PDF handbooks), CJK fonts, and
 # poppler's pdftoppm (the handbook test renders page 1 for review).
-SYSTEM_PACKAGES := chromium fonts-noto-cjk fontconfig poppler-utils
+SYSTEM_PACKAGES := chromium fonts-noto-cjk fontconfig poppler-utils graphviz
 system:
-	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null \
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && command -v dot >/dev/null \
 	  && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { \
 	  echo "installing $(SYSTEM_PACKAGES) with apt-get"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \

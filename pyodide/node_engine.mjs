@@ -9,8 +9,9 @@
 //         {"op": "step", "tree": id, "answers": {...}, "now": "2026-11-28T09:30" | null}
 //         {"op": "render", "tree": id, "lang": "ja", "now": ..., "answers": {...} | "options": [...]}
 //         {"op": "modules"}
-//       Each response is {"ok": true, "value": <the bridge's JSON text>} or
-//       {"ok": false, "error": text}. The first line of stderr gives the boot time.
+//       Each response is {"ok": true, "value": <the bridge's JSON text>, "ms": time}
+//       or {"ok": false, "error": text, "ms": time}. The first line of stderr
+//       gives the boot time.
 
 import fs from "node:fs";
 import path from "node:path";
@@ -48,6 +49,7 @@ async function run(runtimeDir) {
   process.stderr.write(`booted in ${Math.round(performance.now() - started)} ms\n`);
   const out = [];
   for (const req of requests) {
+    const begun = performance.now();
     try {
       let value;
       if (req.op === "step") value = await engine.step(req.tree, req.answers, req.now ?? null);
@@ -57,9 +59,9 @@ async function run(runtimeDir) {
       }
       else if (req.op === "modules") value = JSON.stringify(engine.modules());
       else throw new Error(`unknown op ${req.op}`);
-      out.push({ ok: true, value });
+      out.push({ ok: true, value, ms: performance.now() - begun });
     } catch (err) {
-      out.push({ ok: false, error: String(err.message ?? err) });
+      out.push({ ok: false, error: String(err.message ?? err), ms: performance.now() - begun });
     }
   }
   process.stdout.write(JSON.stringify(out));

@@ -1,13 +1,12 @@
 """The engine's face to the browser: what the wizard's Web Worker calls on Pyodide.
 
 Shipped in the engine wheel beside the `tebiki` package (engine and
-wizard_html only), and importable on CPython too, so tests can compare the two
-interpreters call for call. Every call takes and returns JSON text: one string
-crosses the JavaScript boundary each way, and nothing depends on how Pyodide
-converts objects.
+wizard_html only), and importable on CPython and MicroPython too, so tests can
+compare the interpreters call for call. Every call takes and returns JSON text:
+one string crosses the JavaScript boundary each way, and nothing depends on how
+Pyodide or MicroPython converts objects. Like the engine, it keeps to the Python
+every runtime accepts (site_tests/test_micropython_subset.py).
 """
-
-from __future__ import annotations
 
 import json
 import sys
@@ -24,7 +23,7 @@ _guides: set = set()
 
 def dumps(data: object) -> str:
     """JSON as the compiled bundle writes it: canonical, so outputs compare byte for byte."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return engine.to_json(data)
 
 
 def add_tree(text: str) -> str:

@@ -13,6 +13,9 @@
 // Privacy: nothing is sent anywhere (the worker only fetches the site's own
 // fixed files), no cookies, no localStorage; checklist ticks stay in this
 // tab's sessionStorage.
+//
+// Cost: with Save-Data on, or on a connection the browser rates 2G or 3G, the
+// engine is not fetched at all; elsewhere it starts once the page is idle.
 
 const READY_TIMEOUT_MS = 8000; // give up on the engine after this (stay static)
 const STEP_TIMEOUT_MS = 5000; // a step slower than this follows the link instead
@@ -24,7 +27,30 @@ if (region) {
   // itself stays exactly the static page's.
   document.documentElement.classList.add("tebiki-js");
   keepTicks(region);
-  if (window.Worker && window.history?.pushState) enhance(region);
+  if (window.Worker && window.history?.pushState) {
+    if (affordable()) whenIdle(() => enhance(region));
+    else document.documentElement.dataset.tebiki = "static";
+  }
+}
+
+// A reader who asked the browser to save data, or whose connection the browser
+// rates as 2G or 3G, gets the static page only: the engine's download would cost
+// them money or minutes, and every link works without it.
+function affordable() {
+  const connection = navigator.connection;
+  if (!connection) return true;
+  if (connection.saveData) return false;
+  return !/(^|-)(2g|3g)$/.test(connection.effectiveType ?? "");
+}
+
+// The engine starts when the page has been drawn and the browser is idle: it
+// never competes with the first paint.
+function whenIdle(task) {
+  const later = () => (window.requestIdleCallback
+    ? requestIdleCallback(task, { timeout: 2000 })
+    : setTimeout(task, 50));
+  if (document.readyState === "complete") later();
+  else addEventListener("load", later, { once: true });
 }
 
 // --- checklist ticks: this tab only --------------------------------------------------------

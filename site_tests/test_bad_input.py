@@ -62,6 +62,8 @@ EXPECTED: dict[str, tuple[int, str, str]] = {
     "continue-unknown-tree": (17, "no tree 'pin-chnage' to continue with", "error"),
     "continue-off-path": (18, "these answers are not on the path the others take: who", "error"),
     "unknown-phone": (17, "the phone number 0120-95-0187 in this text is in no contact", "error"),
+    "unknown-phone-kana": (17, "the phone number 0120-99-9999 in this text is in no contact",
+                           "error"),
     "merge-key": (16, "'<<' merge keys are not supported", "error"),
     "one-option": (10, "a question needs at least two options", "error"),
     "window-reversed": (17, "valid_from is after valid_until", "error"),
@@ -70,6 +72,7 @@ EXPECTED: dict[str, tuple[int, str, str]] = {
     "start-unknown": (6, "start 'first-question' is not a question", "error"),
     "non-utf8": (2, "is not UTF-8: save the file as UTF-8", "error"),
     "records-bad-phone": (5, "'0120 95 0178' is not a phone number", "error"),
+    "records-fullwidth-phone": (5, "'０１２０-９５-０１７８' is not a phone number", "error"),
     "records-bad-hours": (5, "opens at 17:00 but closes at 09:00", "error"),
     "records-bad-day": (5, "unknown day 'monday'", "error"),
     "records-duplicate": (2, "duplicate document id 'card' (first in", "error"),
@@ -89,7 +92,6 @@ EXPECTED: dict[str, tuple[int, str, str]] = {
     "mini": (1, "mini.yml is not read: mini.yaml is here too", "error"),
     # what the build could not make
     "long-id": (11, "has 300 characters; ids may have at most 64", "error"),
-    "records-fullwidth-phone": (5, "'０１２０-95-0178' is not a phone number", "error"),
     "records-arabic-phone": (5, "'٠١٢٠-95-0178' is not a phone number", "error"),
     "records-closed-impossible": (6, "02-30 is not a day of the year", "error"),
     "ui-duplicate-label": (3, "duplicate label 'back' (first in", "error"),
@@ -142,7 +144,8 @@ def test_problem_is_reported_at_its_line(name, mini_copy):
 
 
 @pytest.mark.parametrize("name", ["syntax-tab", "yes-key", "cycle", "non-utf8",
-                                  "condition-never-true", "control-bidi", "tag-python"])
+                                  "condition-never-true", "unknown-phone-kana", "control-bidi",
+                                  "tag-python"])
 def test_cli_prints_file_and_line_without_traceback(name, mini_copy):
     line, words, severity = EXPECTED[name]
     case = _install(case_file(name), mini_copy)

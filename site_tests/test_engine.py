@@ -157,8 +157,65 @@ def test_engine_imports_the_standard_library_only():
     assert not outside, f"engine imports {outside}"
 
 
+def phones(text: str) -> list[str]:
+    return [text[start:end] for start, end in engine.phones_in_text(text)]
+
+
 def test_phone_numbers_in_texts_are_found_in_every_written_form():
     text = ("Call 0120-95-0178 (or 0570-783-578, 050-3818-1250); in English 0120-0178-27; "
             "from abroad +81-3-6734-0170. Since 2024-12-02, not 120-95-0178.")
-    assert engine.PHONE_IN_TEXT.findall(text) == [
+    assert phones(text) == [
         "0120-95-0178", "0570-783-578", "050-3818-1250", "0120-0178-27", "+81-3-6734-0170"]
+
+
+@pytest.mark.parametrize("text, number", [
+    ("0120-99-9999に電話してください。", "0120-99-9999"),
+    ("電話0120-95-0178（無料）", "0120-95-0178"),
+    ("窓口は+81-3-6734-0170です", "+81-3-6734-0170"),
+    ("「0570-783-578」、または", "0570-783-578"),
+    ("TEL：050-3818-1250", "050-3818-1250"),
+])
+def test_a_number_touching_kana_kanji_or_punctuation_is_found(text, number):
+    assert phones(text) == [number]
+
+
+@pytest.mark.parametrize("text", [
+    "０１２０-９５-０１７８に電話",  # full-width digits
+    "٠١٢٠-٩٥-٠١٧٨",  # Arabic-Indic digits
+    "0120-95-０１７８",  # partly full-width
+    "۰۱۲۰-۹۵-۰۱۷۸",  # Extended Arabic-Indic digits
+])
+def test_only_ascii_digits_make_a_phone_number(text):
+    assert phones(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "form id call-0120-95-0178 here",  # part of an id
+    "https://example.jp/faq/A0120-95-0178",  # part of a URL path
+    "0120-95-0178-2",
+    "10120-95-0178",
+    "0120-95-01789",
+    "x_0120-95-0178",
+    "０0120-95-0178",  # a full-width digit before it: a longer run of digits
+    "0120-95-0178Ａ",
+    "0120-95-0",  # a one-digit last group
+    "0120-95",
+])
+def test_a_number_inside_a_longer_run_is_no_phone_number(text):
+    assert phones(text) == []
+
+
+def test_phone_spans_count_characters_not_bytes():
+    text = "電話は0120-95-0178まで"
+    assert engine.phones_in_text(text) == [(3, 15)]
+
+
+def test_pages_link_the_numbers_found_and_only_those():
+    from tebiki.wizard_html import link_phones
+
+    assert link_phones("0120-99-9999に電話") == (
+        '<a class="tebiki-tel" href="tel:0120999999">0120-99-9999</a>に電話')
+    assert link_phones("from abroad +81-3-6734-0170.") == (
+        'from abroad <a class="tebiki-tel" href="tel:+81367340170">+81-3-6734-0170</a>.')
+    for text in ("０１２０-９５-０１７８に電話", "id call-0120-95-0178", "no number"):
+        assert link_phones(text) == text

@@ -74,7 +74,9 @@ def test_the_standard_library_is_bytecode_only_and_smaller_than_stock(built):
     with zipfile.ZipFile(ours) as zf:
         names = zf.namelist()
     assert not [n for n in names if n.endswith(".py")]
-    for module in ("json/__init__.pyc", "datetime.pyc", "html/__init__.pyc", "re/__init__.pyc"):
+    # What the engine, the renderer and the bridge import (they escape HTML
+    # themselves, so html is not among them).
+    for module in ("json/__init__.pyc", "datetime.pyc", "re/__init__.pyc"):
         assert module in names
     stock = vendor_pyodide.NPM_PYODIDE / "python_stdlib.zip"
     assert ours.stat().st_size < stock.stat().st_size

@@ -53,3 +53,17 @@ def server(site: Path):
     httpd.shutdown()
     httpd.server_close()
 
+
+
+@pytest.fixture(scope="session")
+def hosted(site: Path):
+    """The built site served as a good host would (`tebiki host`): compressed copies,
+    cache headers; its address, like http://127.0.0.1:<port>/."""
+    from tebiki import host
+
+    httpd = host.server(site, port=0)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()

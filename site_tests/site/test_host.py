@@ -4,27 +4,18 @@ from __future__ import annotations
 
 import gzip
 import http.client
-import threading
 from pathlib import Path
 
 import brotli
 import pytest
 
-from tebiki import compress, host
+from tebiki import compress
 
 from ..conftest import poll_until
 
 
-@pytest.fixture(scope="module")
-def hosted(site: Path):
-    httpd = host.server(site, port=0)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield httpd.server_address[1]
-    httpd.shutdown()
-    httpd.server_close()
-
-
-def get(port: int, path: str, accept: str = "", extra: dict | None = None):
+def get(hosted: str, path: str, accept: str = "", extra: dict | None = None):
+    port = int(hosted.rstrip("/").rsplit(":", 1)[1])
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("GET", path, headers={"Accept-Encoding": accept, **(extra or {})})
     response = conn.getresponse()
@@ -107,7 +98,7 @@ def test_the_engine_runs_from_compressed_files_and_they_are_what_crosses_the_wir
     context.on("requestfinished",
                lambda r: sizes.append((r.url, r.sizes()["responseBodySize"])))
     try:
-        page.goto(f"http://127.0.0.1:{hosted}/wizard/pin-reset/", wait_until="load")
+        page.goto(f"{hosted}wizard/pin-reset/", wait_until="load")
         poll_until(page, "document.documentElement.dataset.tebiki === 'ready'")
     finally:
         context.close()

@@ -68,6 +68,13 @@ def _parser() -> argparse.ArgumentParser:
     book.add_argument("--lang", choices=("ja", "en"), action="append",
                       help="only this language (may be given twice; default: both)")
 
+    graph = sub.add_parser("graph", help="a tree's whole flow as a picture (SVG): questions "
+                           "and outcomes as boxes, answers as arrows")
+    graph.add_argument("tree")
+    graph.add_argument("--lang", choices=("ja", "en"), required=True)
+    graph.add_argument("--out", type=Path, help="write the SVG here (default: print it)")
+    graph.add_argument("--dot", action="store_true", help="print the Graphviz source instead")
+
     host = sub.add_parser("host", help="serve a built site as a good static host would "
                           "(compressed files, cache headers)")
     host.add_argument("site", type=Path, nargs="?", default=Path("site"))
@@ -171,6 +178,8 @@ def _run_with_content(args: argparse.Namespace, target: Output | None) -> int:
         return _paths(bundle, args)
     if args.command == "answer":
         return _answer(bundle, args)
+    if args.command == "graph":
+        return _graph(bundle, args)
     if args.command == "compile":
         _compile(bundle, target)
         print(f"wrote {len(bundle.trees)} trees to {target.path}")
@@ -259,6 +268,29 @@ def _answer(bundle: Bundle, args: argparse.Namespace) -> int:
     else:
         print(f"=> {result['id']}")
         print("\n".join(text.outcome(result)))
+    return EXIT_OK
+
+
+def _graph(bundle: Bundle, args: argparse.Namespace) -> int:
+    from . import graph
+
+    tree = _tree(bundle, args.tree)
+    if args.dot:
+        sys.stdout.write(graph.dot_source(tree, bundle.labels, args.lang))
+        return EXIT_OK
+    try:
+        svg = graph.tree_svg(tree, bundle.labels, args.lang)
+    except graph.GraphError as exc:
+        print(f"tebiki: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.out is None:
+        sys.stdout.write(svg)
+    else:
+        try:
+            args.out.write_text(svg, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.out}: {exc.strerror}") from exc
+        print(f"wrote {args.out}")
     return EXIT_OK
 
 

@@ -1,24 +1,20 @@
 """The rule engine: given a compiled tree and the answers so far, what comes next.
 
 This one file runs at build time on CPython and in the visitor's browser on
-Pyodide, so it imports the standard library only and works on plain dicts and
-lists as loaded from the compiled JSON. Every function is deterministic: the
-only clock is the `now` a caller passes in.
+Pyodide or MicroPython, so it imports the standard library only, keeps to the
+Python both accept (site_tests/test_micropython_subset.py says what that is),
+and works on plain dicts and lists as loaded from the compiled JSON. Every
+function is deterministic: the only clock is the `now` a caller passes in.
 
 A compiled tree (see `tebiki.compile`) holds its questions, routes and
 outcomes, and the records (documents, places, contacts, PINs, sources) its
 outcomes name, so one JSON file is all the engine needs.
 """
 
-from __future__ import annotations
-
 import re
 from datetime import date, datetime, timedelta
 
 FORMAT = 1
-# A Japanese phone number written inside a text (0120-95-0178, +81-3-6734-0170):
-# `tebiki check` makes sure each is a contact record's number; pages link it.
-PHONE_IN_TEXT = re.compile(r"(?<![\w+-])(?:\+81-|0)\d{1,4}-\d{1,4}-\d{2,4}(?![\w-])")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -269,7 +265,7 @@ def _minutes(hhmm: str) -> int:
 
 
 def _closed_on(day: date, closed: list) -> bool:
-    md = day.strftime("%m-%d")
+    md = f"{day.month:02d}-{day.day:02d}"
     for span in closed:
         start, end = span["from"], span["to"]
         if start <= end:
@@ -309,12 +305,18 @@ def hours_status(hours: list, closed: list, now: datetime) -> dict:
             if offset > 0 or start > minute:
                 when = datetime(day.year, day.month, day.day) + timedelta(minutes=start)
                 return {"open_now": False, "always": False, "closes_at": None,
-                        "opens_at": when.strftime("%Y-%m-%dT%H:%M")}
+                        "opens_at": _iso_minute(when)}
     return {"open_now": False, "always": False, "closes_at": None, "opens_at": None}
 
 
 def _clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _iso_minute(moment: datetime) -> str:
+    """'2026-11-30T08:30' (formatted by hand: MicroPython's datetime has no strftime)."""
+    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+            f"T{moment.hour:02d}:{moment.minute:02d}")
 
 
 def _with_hours(rec: dict, now: datetime | None) -> dict:
@@ -349,7 +351,7 @@ def iter_paths(tree: dict, matched: set | None = None, limit: int = 1_000_000):
             continue
         new_taken = dict(taken)
         new_taken[qid] = option["id"]
-        new_path = [*path, (qid, option["id"])]
+        new_path = path + [(qid, option["id"])]
         kind, node = _step(tree, option["next"], new_taken, matched)
         if kind == "question" and node not in new_taken:
             options_next = iter(tree["questions"][node]["options"])
@@ -370,3 +372,133 @@ def _step(tree: dict, target: str, taken: dict, matched: set | None) -> tuple:
         return ("no-route", exc.route)
     except RouteLoop as exc:
         return ("loop", exc.route)
+
+
+# --- phone numbers in texts --------------------------------------------------------------
+
+# Characters that join into one run with a number: ASCII letters and digits, '+',
+# '-', '_', and the full-width and Arabic-Indic forms of letters and digits. A
+# number only counts if it is a whole run, so one inside an id or a URL path
+# (call-0120-95-0178, A0120-95-0178) is no number. Kana, kanji, spaces and
+# punctuation end a run: 0120-99-9999に電話 holds a number.
+_RUN_RANGES = (("\uff10", "\uff19"), ("\uff21", "\uff3a"), ("\uff41", "\uff5a"),
+               ("\u0660", "\u0669"), ("\u06f0", "\u06f9"))
+_RUN_MARKS = "+-_"
+# Every number has a hyphen between ASCII digits; most texts have none, and the
+# character scan is slow on MicroPython, so this decides first (in C).
+_PHONE_HINT = re.compile("[0-9]-[0-9]")
+
+
+def phones_in_text(text: str) -> list:
+    """Where Japanese phone numbers are written in `text`: [(start, end), ...].
+
+    A number is `0` or `+81-`, then three groups of ASCII digits joined by
+    hyphens (1-4, 1-4 and 2-4 digits): 0120-95-0178, 050-3818-1250,
+    +81-3-6734-0170. Only ASCII digits count, so a number in full-width digits
+    never becomes a tel: link that dials nothing. `tebiki check` makes sure each
+    number is a contact record's; pages link it.
+
+    A scanner rather than a regex: the browser's MicroPython has no lookaround
+    and no {m,n}, and CPython's \\d and \\w take full-width digits and kanji.
+    """
+    found: list = []
+    if not _PHONE_HINT.search(text):
+        return found
+    start = -1
+    for index, char in enumerate(text):
+        if ("0" <= char <= "9" or "a" <= char <= "z" or "A" <= char <= "Z"
+                or char in _RUN_MARKS
+                or (char > "\x7f" and any(low <= char <= high for low, high in _RUN_RANGES))):
+            if start < 0:
+                start = index
+        elif start >= 0:
+            _add_phone(text, start, index, found)
+            start = -1
+    if start >= 0:
+        _add_phone(text, start, len(text), found)
+    return found
+
+
+def _add_phone(text: str, start: int, end: int, found: list) -> None:
+    run = text[start:end]
+    if run.startswith("+81-"):
+        groups = run[4:].split("-")
+    elif run.startswith("0"):
+        groups = run[1:].split("-")
+    else:
+        return
+    if len(groups) != 3 or len(groups[2]) < 2:
+        return
+    for group in groups:
+        if not 1 <= len(group) <= 4 or any(not "0" <= digit <= "9" for digit in group):
+            return
+    found.append((start, end))
+
+
+# --- canonical JSON --------------------------------------------------------------------
+
+# What a JSON string escapes, as CPython writes it: backslash (first, before the
+# others add theirs), quote, the common control characters by letter...
+_JSON_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"),
+                 ("\b", "\\b"), ("\f", "\\f"))
+# ...and the other control characters as \u00XX, lowercase. The pattern finds
+# them in C; NUL apart, which MicroPython's re cannot hold.
+_JSON_CONTROLS = {chr(code): f"\\u{code:04x}" for code in range(32)}
+_JSON_CONTROL = re.compile("[\x01-\x1f]")
+
+
+def to_json(data: object) -> str:
+    """`data` as canonical JSON text: the same bytes on every runtime.
+
+    Exactly what CPython's json.dumps(data, ensure_ascii=False, sort_keys=True,
+    separators=(",", ":")) writes. MicroPython's json takes none of those
+    keywords (and writes \\b and \\f as \\u escapes), so the browser bridge and
+    the renderer write their JSON with this. Floats are refused: the compiled
+    format has none, and their text is where runtimes could differ.
+    """
+    out: list = []
+    _write_json(data, out)
+    return "".join(out)
+
+
+def _write_json(data: object, out: list) -> None:
+    # Appends to one list: on MicroPython that is faster than joining at each level.
+    if data is None:
+        out.append("null")
+    elif data is True:
+        out.append("true")
+    elif data is False:
+        out.append("false")
+    elif isinstance(data, str):
+        out.append(_json_string(data))
+    elif isinstance(data, int):
+        out.append(str(data))
+    elif isinstance(data, (list, tuple)):
+        out.append("[")
+        for index, item in enumerate(data):
+            if index:
+                out.append(",")
+            _write_json(item, out)
+        out.append("]")
+    elif isinstance(data, dict):
+        out.append("{")
+        for index, key in enumerate(sorted(data)):
+            if not isinstance(key, str):
+                raise TypeError("JSON object keys must be texts, not " + repr(key))
+            if index:
+                out.append(",")
+            out.append(_json_string(key))
+            out.append(":")
+            _write_json(data[key], out)
+        out.append("}")
+    else:
+        raise TypeError("cannot write " + type(data).__name__ + " as canonical JSON")
+
+
+def _json_string(text: str) -> str:
+    for char, escape in _JSON_ESCAPES:
+        if char in text:
+            text = text.replace(char, escape)
+    if "\x00" in text or _JSON_CONTROL.search(text):
+        text = "".join(_JSON_CONTROLS.get(char, char) for char in text)
+    return '"' + text + '"'

@@ -208,7 +208,7 @@ def tree_guide(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
             leads = words.field(words.label("guide-leads-to"),
                                 _target(tree, option["next"], words))
             items.append(f'<li><strong>{words.text(option["label"])}</strong>{dated}{hint}'
-                         f'<span class="tebiki-guide-next">{leads}</span></li>')
+                         f'<div class="tebiki-guide-next">{leads}</div></li>')
         parts.append('<ul class="tebiki-guide-options">' + "".join(items) + "</ul>")
         out.append(block('<div class="tebiki-guide-question">' + "".join(parts) + "</div>"))
     out.append(f"## {md_inert(words.label('guide-outcomes'))} {{#{tree_id}-outcomes}}\n")
@@ -465,7 +465,7 @@ def search_box(bundle: Bundle, lang: str, *, site_root: str) -> str:
     return block(
         f'<div id="tebiki-search" class="tebiki-search" data-bundle="{esc(site_root)}pagefind/" '
         f'{data}>'
-        f'<form class="tebiki-search__form" role="search" method="get" action="">'
+        f'<form class="tebiki-search__form" role="search" method="get">'
         f'<label for="tebiki-search-input">{words.label("search-label")}</label>'
         f'<div class="tebiki-search__row"><input type="search" id="tebiki-search-input" '
         f'name="q" autocomplete="off">'

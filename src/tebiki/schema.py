@@ -24,7 +24,7 @@ ID_MAX = 64
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CLOCK_RE = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")
 MONTH_DAY_RE = re.compile(r"^(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$")
-# ASCII digits only: `\d` would take full-width and Arabic-Indic digits into tel: links.
+# ASCII digits only: \d would take full-width and other digits, which no phone dials.
 PHONE_RE = re.compile(r"^(?:\+[0-9]{1,3}-)?[0-9]{1,5}(?:-[0-9]{1,5}){1,3}$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DOC_CATEGORIES = ("A", "B", "card", "authority", "form", "other")

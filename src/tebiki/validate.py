@@ -108,7 +108,8 @@ class Validator:
             for key, text in _texts(source.data, ()):
                 if key and key[-1] == "number":
                     continue
-                for number in engine.PHONE_IN_TEXT.findall(text):
+                for start, end in engine.phones_in_text(text):
+                    number = text[start:end]
                     if number not in known:
                         self.report(source, key, f"the phone number {number} in this text is "
                                     "in no contact record: add it to records/contacts.yaml, or "

@@ -1,10 +1,11 @@
 """One wizard state (a question or an outcome) as an HTML fragment.
 
 The static site renders every reachable state with this module at build time,
-and the browser runtime calls the very same `render_state` on Pyodide to
-redraw the wizard without a reload. So, like the engine, it imports the
-standard library only, and it loads both as a package member and as a
-top-level module next to `engine.py`.
+and the browser runtime calls the very same `render_state` on Pyodide (or
+MicroPython) to redraw the wizard without a reload. So, like the engine, it
+imports the standard library only, keeps to the Python both runtimes accept
+(site_tests/test_micropython_subset.py), and loads both as a package member
+and as a top-level module next to `engine.py`.
 
 Input is what `engine.next_step` returns, the labels (every `ui/*.yaml`
 merged, as in the compiled bundle), a language, and `root`: the URL of the
@@ -20,10 +21,6 @@ heading has id `tebiki-heading` and tabindex=-1 (focus target); tick boxes
 have ids stable per tree, outcome and document.
 """
 
-from __future__ import annotations
-
-import html
-import json
 import re
 from datetime import date, datetime
 
@@ -36,12 +33,16 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 REGION_ID = "tebiki-wizard"
 HEADING_ID = "tebiki-heading"
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_SLOT = re.compile(r"\{(\w+)\}")
+# `[^\n]` holds a real newline (MicroPython's re reads `\n` as the letter n), and
+# stands for `.`, which matches a newline on MicroPython but not on CPython.
+_BOLD = re.compile("\\*\\*([^\n]+?)\\*\\*")
 
 
 def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """`text` escaped for HTML text and attribute values, as html.escape(text, quote=True)
+    does it (MicroPython's html.escape walks the text in Python: far slower)."""
+    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&#x27;"))
 
 
 def inline(text: str) -> str:
@@ -51,9 +52,43 @@ def inline(text: str) -> str:
 
 def link_phones(html_text: str) -> str:
     """Phone numbers in an HTML text become tap-to-call links."""
-    return engine.PHONE_IN_TEXT.sub(
-        lambda m: f'<a class="tebiki-tel" href="tel:{"+" if m[0].startswith("+") else ""}'
-                  f'{re.sub(r"[^0-9]", "", m[0])}">{m[0]}</a>', html_text)
+    out = []
+    last = 0
+    for start, end in engine.phones_in_text(html_text):
+        number = html_text[start:end]
+        dial = number.replace("-", "")  # digits, and the + of +81
+        out.append(html_text[last:start])
+        out.append(f'<a class="tebiki-tel" href="tel:{dial}">{number}</a>')
+        last = end
+    out.append(html_text[last:])
+    return "".join(out)
+
+
+def fill_slots(template: str, fill: dict) -> str:
+    """`template` with each `{name}` slot replaced by `fill[name]`.
+
+    Scanned with str.partition rather than re.sub: MicroPython's re.sub expands
+    backslashes even in what a replacement function returns. A brace that opens
+    no slot (no `}`, or not an ASCII name between) stays as it is.
+    """
+    out = []
+    rest = template
+    while True:
+        head, brace, rest = rest.partition("{")
+        out.append(head)
+        if not brace:
+            return "".join(out)
+        name, close, tail = rest.partition("}")
+        if close and _slot_name(name):
+            out.append(fill[name])
+            rest = tail
+        else:
+            out.append(brace)
+
+
+def _slot_name(name: str) -> bool:
+    return bool(name) and all("a" <= c <= "z" or "A" <= c <= "Z" or "0" <= c <= "9" or c == "_"
+                              for c in name)
 
 
 def plain(text: str) -> str:
@@ -86,15 +121,9 @@ class Words:
 
     def label(self, lid: str, **fill: str) -> str:
         """A label as HTML; `fill` values are HTML already and go in its {slots}."""
-        template = self.labels[lid][self.lang]
-        out = []
-        last = 0
-        for match in _SLOT.finditer(template):
-            out.append(esc(template[last:match.start()]))
-            out.append(fill[match.group(1)])
-            last = match.end()
-        out.append(esc(template[last:]))
-        return "".join(out)
+        # Escaping leaves braces and slot names as they are, so the slots are
+        # found in the escaped template.
+        return fill_slots(esc(self.labels[lid][self.lang]), fill)
 
     def join(self, lid: str, items) -> str:
         """Items joined by a `{a}…{b}` label, like list-join: 'a、b、c' or 'a, b, c'."""
@@ -109,8 +138,7 @@ class Words:
         return self.label("field", name=name, value=value)
 
     def label_plain(self, lid: str, **fill: str) -> str:
-        template = self.labels[lid][self.lang]
-        return _SLOT.sub(lambda m: fill[m.group(1)], template)
+        return fill_slots(self.labels[lid][self.lang], fill)
 
     # --- dates, days and hours --------------------------------------------------------
 
@@ -169,14 +197,14 @@ class Words:
 
     def when(self, iso: str, now: datetime | None) -> str:
         moment = datetime.fromisoformat(iso)
-        time = esc(_clock(moment.strftime("%H:%M")))
+        time = esc(f"{moment.hour}:{moment.minute:02d}")
         if now is not None:
             days = (moment.date() - now.date()).days
             if days == 0:
                 return self.label("when-today", time=time)
             if days == 1:
                 return self.label("when-tomorrow", time=time)
-        return self.label("when-day", date=self.month_day(moment.strftime("%m-%d")),
+        return self.label("when-day", date=self.month_day(f"{moment.month:02d}-{moment.day:02d}"),
                           weekday=self.label("day-" + WEEKDAYS[moment.weekday()]), time=time)
 
 
@@ -212,20 +240,23 @@ def render_state(result: dict, labels: dict, lang: str, *, root: str,
     """
     words = Words(labels, lang)
     options = [a["option"] for a in result["answers"]]
-    answers = {a["question"]: a["option"] for a in result["answers"]}
-    attrs = {
-        "id": REGION_ID,
-        "class": f"tebiki-wizard tebiki-wizard--{result['type']}",
-        "data-tree": result["tree"],
-        "data-lang": lang,
-        "data-state": result["type"],
-        "data-node": result["id"],
-        "data-root": root,
-        "data-answers": json.dumps(answers, ensure_ascii=False, separators=(",", ":")),
-    }
+    # In path order (the page script's Back drops the last): written pair by pair,
+    # since MicroPython's dicts keep no order.
+    answers = ",".join(engine.to_json(a["question"]) + ":" + engine.to_json(a["option"])
+                       for a in result["answers"])
+    attrs = [
+        ("id", REGION_ID),
+        ("class", f"tebiki-wizard tebiki-wizard--{result['type']}"),
+        ("data-tree", result["tree"]),
+        ("data-lang", lang),
+        ("data-state", result["type"]),
+        ("data-node", result["id"]),
+        ("data-root", root),
+        ("data-answers", "{" + answers + "}"),
+    ]
     if embed:
-        attrs["data-embed"] = "true"
-    head = "<div " + " ".join(f'{k}="{esc(v)}"' for k, v in attrs.items()) + ">"
+        attrs.append(("data-embed", "true"))
+    head = "<div " + " ".join(f'{k}="{esc(v)}"' for k, v in attrs) + ">"
     if result["type"] == "question":
         body = _question(result, words, root, options)
     else:
@@ -272,7 +303,7 @@ def _question(result: dict, words: Words, root: str, options: list) -> str:
         described = ' aria-describedby="tebiki-hint"'
     items = []
     for option in result["options"]:
-        href = state_url(root, tree, [*options, option["id"]])
+        href = state_url(root, tree, options + [option["id"]])
         hint = ""
         if option.get("hint"):
             hint = f'<span class="tebiki-option__hint">{words.text(option["hint"])}</span>'

@@ -1,0 +1,71 @@
+// Boot the tebiki engine on MicroPython's WebAssembly port, the lighter runtime
+// (npm @micropython/micropython-webassembly-pyscript, pinned in package.json).
+//
+// Today only Node uses it (micropython_engine.mjs: the parity test and the
+// benchmark); a Web Worker would boot the same way. It answers the calls
+// boot.mjs answers for Pyodide, with the very same Python files: the bridge
+// pyodide/tebiki_browser.py over src/tebiki/engine.py and wizard_html.py.
+//
+// `manifest` names what to load, its paths relative to wherever `resolve`
+// points (URLs in a browser, paths in Node):
+//   modules: {"tebiki/engine.py": path, ...}  written into MicroPython's
+//            in-memory file system under /lib (on its sys.path);
+//   labels:  path of labels.json;   trees: {id: path of the compiled tree};
+//   guides:  the tree ids that have a guide page.
+// `loadMicroPython` is the package's export (the caller imports it: a static
+// import in Node, a URL in a worker).
+
+export async function bootMicroPythonEngine({ loadMicroPython, manifest, resolve, readText,
+                                              stdout, stderr, preload = [] }) {
+  // Fetch the modules, trees and labels while MicroPython starts.
+  const modules = Object.entries(manifest.modules)
+    .map(([file, rel]) => [file, readText(resolve(rel))]);
+  const labels = readText(resolve(manifest.labels));
+  const trees = new Map(preload.filter((id) => id in manifest.trees)
+    .map((id) => [id, readText(resolve(manifest.trees[id]))]));
+  // The package's default heap (1 MB) grows as needed: a larger start measured no faster.
+  const mp = await loadMicroPython({
+    stdout: stdout ?? (() => {}),
+    stderr: stderr ?? (() => {}),
+  });
+  for (const [file, text] of modules) {
+    const target = "/lib/" + file;
+    mp.FS.mkdirTree(target.slice(0, target.lastIndexOf("/")));
+    mp.FS.writeFile(target, await text);
+  }
+  // A proxy of the Python module: calling its functions with JavaScript strings
+  // passes Python str, and a str returned comes back as a JavaScript string
+  // (null and undefined both reach Python as None).
+  const bridge = mp.pyimport("tebiki_browser");
+  bridge.set_labels(await labels);
+  bridge.set_guides(JSON.stringify(manifest.guides ?? []));
+
+  async function tree(id) {
+    if (!(id in manifest.trees)) throw new Error(`no tree ${id}`);
+    if (!trees.has(id)) trees.set(id, readText(resolve(manifest.trees[id])));
+    const text = await trees.get(id);
+    if (text !== null) {
+      bridge.add_tree(text);
+      trees.set(id, Promise.resolve(null)); // handed to Python: drop the text
+    }
+  }
+  // Continue links are placed exactly only with every tree loaded.
+  const everyTree = () => Promise.all(Object.keys(manifest.trees).map(tree));
+
+  return {
+    micropython: mp,
+    everyTree,
+    async step(treeId, answers, now = null) {
+      await tree(treeId);
+      return bridge.step(treeId, JSON.stringify(answers), now);
+    },
+    // `request`: {tree, lang, now, answers | options}, see tebiki_browser.render.
+    async render(request) {
+      await everyTree();
+      return bridge.render(JSON.stringify(request));
+    },
+    modules() {
+      return JSON.parse(bridge.modules());
+    },
+  };
+}
