@@ -98,12 +98,22 @@ def lock_info() -> dict:
     return lock["info"]
 
 
+def _dies_with_us() -> dict:
+    """Node is killed with this script (which a build kills with itself): see
+    src/tebiki/procs.py."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from tebiki.procs import child_options
+
+    return child_options()
+
+
 def node(*args: str, stdin: str | None = None, timeout: int = 600) -> str:
     exe = shutil.which("node")
     if exe is None:
         raise VendorError("node is not on PATH (Node 20 runs Pyodide at build time)")
     proc = subprocess.run([exe, str(RUNTIME / "node_engine.mjs"), *args], input=stdin,
-                          capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+                          capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+                          **_dies_with_us())
     if proc.returncode != 0:
         raise VendorError(f"node_engine.mjs {args[0]} failed:\n{proc.stderr[-4000:]}")
     return proc.stdout

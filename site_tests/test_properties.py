@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -112,9 +113,8 @@ def random_trees(draw):
 def _content_with(tree: dict, tmp: Path) -> Path:
     root = tmp / "decision_trees"
     (root / "records").mkdir(parents=True)
-    (root / "ui").mkdir()
-    for sub in ("records/base.yaml", "ui/labels.yaml"):
-        (root / sub).write_bytes((FIXTURES / "mini" / sub).read_bytes())
+    (root / "records/base.yaml").write_bytes((FIXTURES / "mini/records/base.yaml").read_bytes())
+    shutil.copytree(FIXTURES / "mini" / "ui", root / "ui")
     (root / "rand.yaml").write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
     return root
 

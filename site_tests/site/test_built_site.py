@@ -242,12 +242,14 @@ def test_content_errors_stop_the_build_and_keep_the_old_site(tmp_path):
                     encoding="utf-8")
     out = tmp_path / "site"
     out.mkdir()
+    (out / ".tebiki-output").write_text("made by tebiki", encoding="utf-8")
     (out / "index.html").write_text("old", encoding="utf-8")
     result = build(out, content)
     assert result.returncode == 1
     assert re.search(r"pin-reset\.yaml:\d+: ", result.stderr), result.stderr
-    assert _digest(out) == {"index.html": hashlib.sha256(b"old").hexdigest()}
-    assert not list(tmp_path.glob(".site-*"))
+    assert _digest(out) == {"index.html": hashlib.sha256(b"old").hexdigest(),
+                            ".tebiki-output": hashlib.sha256(b"made by tebiki").hexdigest()}
+    assert not list(tmp_path.glob(".site.tebiki-staging-*"))
 
 
 def test_a_failing_page_keeps_the_old_site(tmp_path):
@@ -257,12 +259,13 @@ def test_a_failing_page_keeps_the_old_site(tmp_path):
     (content / "lost-card.yaml").unlink()
     out = tmp_path / "site"
     out.mkdir()
+    (out / ".tebiki-output").write_text("made by tebiki", encoding="utf-8")
     (out / "index.html").write_text("old", encoding="utf-8")
     result = build(out, content, "--no-search")
     assert result.returncode != 0
     assert "lost-card" in result.stderr
     assert (out / "index.html").read_text(encoding="utf-8") == "old"
-    assert not list(tmp_path.glob(".site-*"))
+    assert not list(tmp_path.glob(".site.tebiki-staging-*"))
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

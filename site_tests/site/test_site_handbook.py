@@ -42,6 +42,7 @@ def test_home_and_guide_pages_link_to_both_pdfs(site, prefix):
 def test_a_failing_pdf_step_keeps_the_old_site(tmp_path):
     out = tmp_path / "site"
     out.mkdir()
+    (out / ".tebiki-output").write_text("made by tebiki", encoding="utf-8")
     (out / "index.html").write_text("old", encoding="utf-8")
     env = {**os.environ, "TEBIKI_CHROMIUM": str(tmp_path / "no-chromium")}
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_site.py"),
@@ -49,6 +50,6 @@ def test_a_failing_pdf_step_keeps_the_old_site(tmp_path):
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 3, result.stdout + result.stderr
     assert "handbook" in result.stderr
-    assert [p.name for p in out.iterdir()] == ["index.html"]
+    assert sorted(p.name for p in out.iterdir()) == [".tebiki-output", "index.html"]
     assert (out / "index.html").read_text(encoding="utf-8") == "old"
-    assert not list(tmp_path.glob(".site-*"))
+    assert not list(tmp_path.glob(".site.tebiki-staging-*"))

@@ -2,11 +2,14 @@
 
     python scripts/build_site.py [--content decision_trees] [--out site]
 
+0. Make sure the output folder may be replaced, and lock it (src/tebiki/outdir.py):
+   a refused --out or a build already running ends here, with exit 2.
 1. Check the content; on any error print every problem as `file:line:
    message` (as `tebiki check` does) and stop: nothing is written.
 2. Build with MkDocs (strict) into a staging folder beside the output.
 3. Index the staging folder with Pagefind (one index per <html lang>).
-4. Swap the staging folder in; a failed build leaves the old output alone.
+4. Swap the staging folder in (one atomic exchange); a failed build leaves the
+   old output alone, and every failure is a message with exit 3, not a traceback.
 
 Reproducible: dates come from SOURCE_DATE_EPOCH (set from the last commit
 when not given), and no step writes the wall-clock time.
@@ -19,17 +22,20 @@ import json
 import logging
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import csp
 from .compress import compress_site
 from .content import DEFAULT_ROOT, compile_content, load_content
+from .outdir import MARKER, Output, OutputError
+from .procs import child_options
 
 ROOT = Path(__file__).resolve().parents[2]
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUILD = 0, 1, 2, 3
@@ -95,6 +101,8 @@ def run_mkdocs(config_file: Path, site_dir: Path, verbose: bool = False) -> None
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     handler.setLevel(logging.INFO if verbose else logging.WARNING)
+    if not verbose:
+        handler.addFilter(_without_traceback)
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if verbose else logging.INFO)
     try:
@@ -108,9 +116,22 @@ def run_mkdocs(config_file: Path, site_dir: Path, verbose: bool = False) -> None
         logger.removeHandler(handler)
 
 
+def _without_traceback(record: logging.LogRecord) -> logging.LogRecord:
+    """mkdocs-macros logs a failed macro with its Python traceback: keep the page and
+    the error, leave the traceback to -v."""
+    message = record.getMessage()
+    if "Traceback (most recent call last)" not in message:
+        return record
+    kept = [line for line in message.split("```")[0].splitlines() if line.strip()]
+    kept.append("(run with -v for the details)")
+    record.msg, record.args = "\n".join(kept), ()
+    return record
+
+
 def run_pagefind(site_dir: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site_dir),
-                             "--silent"], capture_output=True, text=True, timeout=600)
+                             "--silent"], capture_output=True, text=True, timeout=600,
+                            **child_options())
     if result.returncode != 0:
         raise BuildError("pagefind failed:\n" + result.stdout + result.stderr)
 
@@ -124,18 +145,6 @@ def normalize_pagefind(site_dir: Path) -> None:
                      encoding="utf-8")
 
 
-def swap_in(staging: Path, out: Path) -> None:
-    """Replace `out` by `staging` (two renames on the same file system)."""
-    if out.exists():
-        old = out.with_name(out.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        out.rename(old)
-        staging.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        staging.rename(out)
-
-
 def add_browser_runtime(bundle, site_dir: Path) -> None:
     """Pyodide, the engine and the compiled trees into site_dir/_tebiki/, so the
     wizard pages can answer in the page (scripts/vendor_pyodide.py, pyodide/)."""
@@ -145,7 +154,8 @@ def add_browser_runtime(bundle, site_dir: Path) -> None:
         write_bundle(bundle.trees, bundle.records, bundle.labels, Path(tmp))
         result = subprocess.run(
             [sys.executable, str(ROOT / "scripts" / "vendor_pyodide.py"), "--site",
-             str(site_dir), "--compiled", tmp], capture_output=True, text=True, timeout=900)
+             str(site_dir), "--compiled", tmp], capture_output=True, text=True, timeout=900,
+            **child_options())
     if result.returncode != 0:
         raise BuildError("adding the in-browser wizard failed (did `npm ci` run?):\n"
                          + (result.stderr or result.stdout).strip())
@@ -177,32 +187,65 @@ def make_handbooks(bundle, out: Path, config_file: Path) -> dict:
 def build_site(content: Path = DEFAULT_ROOT, out: Path = Path("site"),
                config_file: Path = ROOT / "mkdocs.yml", *, search: bool = True,
                handbook: bool = True, verbose: bool = False) -> int:
-    from . import mkdocs_site
-
     started = time.perf_counter()
     problem = site_url_problem(os.environ.get("TEBIKI_SITE_URL"))
     if problem:
         print(f"tebiki: {problem}", file=sys.stderr)
         return EXIT_USAGE
     content = content.resolve()
+    try:
+        # The output folder is judged before any work: a refused --out costs nothing.
+        with Output(out, content) as target:
+            code = _build(target, content, config_file, search=search, handbook=handbook,
+                          verbose=verbose)
+    except OutputError as exc:
+        print(f"tebiki: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if code == EXIT_OK:
+        pages = sum(1 for _ in target.path.rglob("index.html"))
+        print(f"built {pages} pages into {target.path} in "
+              f"{time.perf_counter() - started:.1f} s")
+    return code
+
+
+def _build(target: Output, content: Path, config_file: Path, *, search: bool,
+           handbook: bool, verbose: bool) -> int:
+    """Check, then build into a staging folder and swap it in; the lock is held."""
     bundle = check_content(content)
     if bundle is None:
         return EXIT_CONTENT
-    saved = {k: os.environ.get(k) for k in ("TEBIKI_CONTENT", "SOURCE_DATE_EPOCH")}
-    os.environ["TEBIKI_CONTENT"] = str(content)
-    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(config_file.parent, content)
+    with _build_environment(content, config_file):
+        try:
+            _build_into(target, bundle, content, config_file, search=search,
+                        handbook=handbook, verbose=verbose)
+        except BuildError as exc:
+            print(f"build failed: {exc}\n({_left_alone(target)})", file=sys.stderr)
+            return EXIT_BUILD
+        except OutputError:
+            raise
+        except Exception as exc:  # the last safety net: a message, not a traceback
+            if verbose:
+                traceback.print_exc()
+            hint = "" if verbose else "; run with -v for the details"
+            print(f"build failed: {one_line(exc)}\n({_left_alone(target)}{hint})",
+                  file=sys.stderr)
+            return EXIT_BUILD
+    return EXIT_OK
+
+
+def _build_into(target: Output, bundle, content: Path, config_file: Path, *, search: bool,
+                handbook: bool, verbose: bool) -> None:
+    from . import mkdocs_site
+
     mkdocs_site.use_bundle(content, bundle)
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; the site is for everyone
-    books = staging.with_name(staging.name + "-handbook")  # made first: pages link to them
+    staging = target.staging()
+    books = target.staging("-handbook") if handbook else None  # made first: pages link to them
     try:
-        if handbook:
+        if books:
             mkdocs_site.use_handbooks(make_handbooks(bundle, books, config_file))
         run_mkdocs(config_file, staging, verbose)
-        if handbook:
-            books.chmod(0o755)
+        if books:
+            (books / MARKER).unlink()
             books.rename(staging / "downloads")
         add_browser_runtime(bundle, staging)
         add_embed(bundle, staging, config_file)
@@ -215,22 +258,42 @@ def build_site(content: Path = DEFAULT_ROOT, out: Path = Path("site"),
             raise BuildError(f"the Content-Security-Policy: {exc}") from exc
         # last: the compressed copies are of the files as served
         compress_site(staging, cache=config_file.parent / "build" / "cache" / "brotli")
-        swap_in(staging, out)
-    except BuildError as exc:
-        print(f"build failed: {exc}\n(the previous {out} was left as it was)", file=sys.stderr)
-        return EXIT_BUILD
+        target.publish(staging)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(books, ignore_errors=True)
         mkdocs_site.use_handbooks({})
+
+
+@contextmanager
+def _build_environment(content: Path, config_file: Path):
+    """TEBIKI_CONTENT and SOURCE_DATE_EPOCH for the build's steps, restored after."""
+    saved = {k: os.environ.get(k) for k in ("TEBIKI_CONTENT", "SOURCE_DATE_EPOCH")}
+    os.environ["TEBIKI_CONTENT"] = str(content)
+    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(config_file.parent, content)
+    try:
+        yield
+    finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-    pages = sum(1 for _ in out.rglob("index.html"))
-    print(f"built {pages} pages into {out} in {time.perf_counter() - started:.1f} s")
-    return EXIT_OK
+
+
+def _left_alone(target: Output) -> str:
+    if target.path.exists():
+        return f"the previous {target.path} was left as it was"
+    return f"nothing was written to {target.path}"
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line for people: its kind and its first line."""
+    if isinstance(exc, MemoryError):
+        return "out of memory"
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror}{where}"
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 def main(argv: Sequence[str] | None = None) -> int:

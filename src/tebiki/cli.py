@@ -1,7 +1,9 @@
 """The `tebiki` command: check, paths, answer, compile, build, handbook.
 
-Exit status: 0 when clean, 1 when the content has errors, 2 for usage errors.
-Bad input never ends in a traceback: every problem is `file:line: message`.
+Exit status: 0 when clean, 1 when the content has errors, 2 for usage errors
+(a refused --out, a build already running into it), 3 when a build failed.
+Bad input never ends in a traceback: every problem is `file:line: message`,
+and anything unforeseen is one line (`-v` shows the details).
 """
 
 from __future__ import annotations
@@ -9,21 +11,21 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
-import tempfile
+import traceback
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from . import engine
-from .build import swap_in
 from .compile import dumps, write_bundle
 from .content import DEFAULT_ROOT, Bundle, compile_content, load_content
+from .outdir import Output, OutputError
 from .render_text import TextRenderer
 from .validate import REVIEW_AGE_MONTHS
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
 
 
 class UsageError(Exception):
@@ -34,7 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tebiki", description=__doc__.splitlines()[0])
     parser.add_argument("--content", type=Path, default=DEFAULT_ROOT,
                         help="folder with the trees and records (default: decision_trees)")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # -v after any command: the details of a failure (a traceback, MkDocs' log)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="store_true",
+                        help="say more; show the details of a failure")
+    sub = _Subparsers(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"),
+                      common)
 
     check = sub.add_parser("check", help="validate every tree and record; list every problem")
     check.add_argument("--review-age-months", type=_months, default=REVIEW_AGE_MONTHS,
@@ -61,7 +68,6 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-search", action="store_true", help="skip the search index")
     build.add_argument("--no-handbook", action="store_true",
                        help="skip the printable handbooks (PDF) and the links to them")
-    build.add_argument("-v", "--verbose", action="store_true")
 
     book = sub.add_parser("handbook", help="print the handbook (A4 PDF) of each language "
                           "into --out (needs Chromium)")
@@ -100,6 +106,17 @@ def _day(value: str) -> date:
         raise argparse.ArgumentTypeError(f"'{value}' is not a date written YYYY-MM-DD") from None
 
 
+class _Subparsers:
+    """add_parser with the options every command shares."""
+
+    def __init__(self, action, common: argparse.ArgumentParser) -> None:
+        self.action = action
+        self.common = common
+
+    def add_parser(self, name: str, **kwargs) -> argparse.ArgumentParser:
+        return self.action.add_parser(name, parents=[self.common], **kwargs)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
@@ -110,12 +127,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return _run(args)
-    except UsageError as exc:
+    except (UsageError, OutputError) as exc:
         print(f"tebiki: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # e.g. `tebiki paths ... | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except KeyboardInterrupt:
+        print("tebiki: stopped (nothing was replaced)", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # the last safety net: one line, never a traceback
+        return _failed(args, exc)
+
+
+def _failed(args: argparse.Namespace, exc: Exception) -> int:
+    from .build import one_line
+
+    if args.verbose:
+        traceback.print_exc()
+    hint = "" if args.verbose else f" (run `tebiki {args.command} -v` for the details)"
+    print(f"tebiki {args.command} failed: {one_line(exc)}{hint}", file=sys.stderr)
+    return EXIT_FAILED
 
 
 def _load(args: argparse.Namespace) -> Bundle | None:
@@ -152,6 +184,14 @@ def _run(args: argparse.Namespace) -> int:
         from .handbook import run  # Playwright and pypdf are only needed here
 
         return run(args.content, args.out, args.lang)
+    if args.command == "compile":
+        # The output folder is judged and locked before any work.
+        with Output(args.out, args.content) as target:
+            return _run_with_content(args, target)
+    return _run_with_content(args, None)
+
+
+def _run_with_content(args: argparse.Namespace, target: Output | None) -> int:
     bundle = _load(args)
     if bundle is None:
         return EXIT_CONTENT
@@ -162,8 +202,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "graph":
         return _graph(bundle, args)
     if args.command == "compile":
-        _compile(bundle, args.out)
-        print(f"wrote {len(bundle.trees)} trees to {args.out}")
+        _compile(bundle, target)
+        print(f"wrote {len(bundle.trees)} trees to {target.path}")
         return EXIT_OK
     raise UsageError(f"unknown command {args.command}")  # pragma: no cover
 
@@ -294,15 +334,11 @@ def _host(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _compile(bundle: Bundle, out: Path) -> None:
-    """Write the bundle next to `out`, then swap it in: a failure leaves `out` as it was."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".compile-", dir=out.parent))
-    try:
-        write_bundle(bundle.trees, bundle.records, bundle.labels, staging)
-        swap_in(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+def _compile(bundle: Bundle, target: Output) -> None:
+    """Write the bundle beside the output, then swap it in: a failure leaves it as it was."""
+    staging = target.staging()
+    write_bundle(bundle.trees, bundle.records, bundle.labels, staging)
+    target.publish(staging)
 
 
 __all__ = ["dumps", "format_paths", "main", "path_listing"]

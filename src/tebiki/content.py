@@ -6,12 +6,14 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from .compile import compile_records, compile_tree
+from .labels import check_label_set
 from .problems import ERROR, ContentError, Problem, display_path
 from .schema import RECORD_KINDS, check_labels, check_records, check_tree
 from .validate import REVIEW_AGE_MONTHS, LoadedRecords, LoadedTree, PathReport, Validator
@@ -44,9 +46,38 @@ class Bundle:
     warnings: list[Problem]
 
 
-def _yaml_files(folder: Path) -> list[Path]:
-    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
-    return sorted(files)
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def _yaml_files(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
+    """The content files of a folder, sorted. A file whose extension is written in
+    capitals (`.YAML`) is reported rather than skipped, and so is a second file for
+    one name (`pin-reset.yml` beside `pin-reset.yaml`): neither may silently win."""
+    try:
+        names = sorted(entry.name for entry in os.scandir(folder))
+    except OSError as exc:
+        problems.append(Problem(display_path(folder, root), 1, f"cannot list this folder: "
+                                f"{exc.strerror or exc}"))
+        return []
+    files: dict[str, Path] = {}
+    for name in names:
+        stem, suffix = os.path.splitext(name)
+        if suffix.lower() not in YAML_SUFFIXES:
+            continue
+        path = folder / name
+        if suffix not in YAML_SUFFIXES:
+            problems.append(Problem(display_path(path, root), 1, f"the extension {suffix} is not "
+                                    f"read: rename the file to {stem}.yaml (content files "
+                                    "end in .yaml, in lower case)"))
+            continue
+        if stem in files:
+            problems.append(Problem(display_path(path, root), 1, f"{name} is not read: "
+                                    f"{files[stem].name} is here too, and two files for one "
+                                    f"name '{stem}' would make one silently win; merge them "
+                                    "into one file"))
+            continue
+        files[stem] = path
+    return sorted(files.values())
 
 
 def load_content(root: Path = DEFAULT_ROOT, *, today: date | None = None,
@@ -59,12 +90,25 @@ def load_content(root: Path = DEFAULT_ROOT, *, today: date | None = None,
         problems.append(Problem(str(root), 1, "no such folder: give the folder that holds "
                                 "the decision trees (decision_trees/)"))
         return content
-    records_dir = root / "records"
-    record_files = _yaml_files(records_dir) if records_dir.is_dir() else []
+    _load_records(content)
+    _load_labels(content)
+    _load_trees(content)
+    validator = Validator(content.trees, content.records, problems, content.labels,
+                          today=today, review_age_months=review_age_months)
+    validator.run()
+    content.reports = validator.reports
+    content.problems.sort()
+    return content
+
+
+def _load_records(content: Content) -> None:
+    problems = content.problems
+    records_dir = content.root / "records"
+    record_files = _yaml_files(records_dir, content.root, problems) if records_dir.is_dir() else []
     content.records.records = {kind: {} for kind in RECORD_KINDS}
     content.records.sources = {kind: {} for kind in RECORD_KINDS}
     for path in record_files:
-        source, found = read_source(path, display_path(path, root))
+        source, found = read_source(path, display_path(path, content.root))
         problems.extend(found)
         if source is None:
             continue
@@ -79,29 +123,53 @@ def load_content(root: Path = DEFAULT_ROOT, *, today: date | None = None,
                     continue
                 content.records.records[kind][rid] = rec
                 content.records.sources[kind][rid] = source
-    ui_dir = root / "ui"
-    for path in _yaml_files(ui_dir) if ui_dir.is_dir() else []:
-        source, found = read_source(path, display_path(path, root))
+
+
+def _load_labels(content: Content) -> None:
+    """The renderers' words from ui/*.yaml: each label once, every one the pages need,
+    with the slots its code fills (src/tebiki/labels.py)."""
+    problems = content.problems
+    ui_dir = content.root / "ui"
+    paths = _yaml_files(ui_dir, content.root, problems) if ui_dir.is_dir() else []
+    where: dict[str, tuple[str, int]] = {}
+    for path in paths:
+        source, found = read_source(path, display_path(path, content.root))
         problems.extend(found)
-        if source is not None:
-            content.labels.update(check_labels(source, problems))
-    tree_files = _yaml_files(root)
+        if source is None:
+            continue
+        checked = check_labels(source, problems)
+        declared = source.data.get("labels") if isinstance(source.data, dict) else None
+        for lid in declared if isinstance(declared, dict) else {}:
+            line = source.line(("labels", lid))
+            if lid in where:
+                first_file, first_line = where[lid]
+                problems.append(Problem(source.file, line, f"duplicate label '{lid}' (first "
+                                        f"in {first_file}:{first_line}): keep one"))
+                continue
+            where[lid] = (source.file, line)
+            if lid in checked:
+                content.labels[lid] = checked[lid]
+    # a missing label is reported in ui/labels.yaml, the general one, when there is one
+    paths.sort(key=lambda p: p.name != "labels.yaml")
+    ui_files = [display_path(p, content.root) for p in paths]
+    problems.extend(check_label_set(content.labels, where, ui_files,
+                                    display_path(content.root)))
+
+
+def _load_trees(content: Content) -> None:
+    problems = content.problems
+    tree_files = _yaml_files(content.root, content.root, problems)
     if not tree_files:
-        problems.append(Problem(str(root), 1, "no decision trees (*.yaml) in this folder"))
+        problems.append(Problem(str(content.root), 1,
+                                "no decision trees (*.yaml) in this folder"))
     for path in tree_files:
-        source, found = read_source(path, display_path(path, root))
+        source, found = read_source(path, display_path(path, content.root))
         problems.extend(found)
         if source is None:
             continue
         model = check_tree(source, problems, path.stem)
         if model is not None:
             content.trees[model["id"]] = LoadedTree(model, source)
-    validator = Validator(content.trees, content.records, problems, content.labels,
-                          today=today, review_age_months=review_age_months)
-    validator.run()
-    content.reports = validator.reports
-    content.problems.sort()
-    return content
 
 
 def compile_content(content: Content) -> Bundle:

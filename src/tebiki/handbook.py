@@ -50,6 +50,7 @@ from pathlib import Path
 
 from . import render_html
 from .content import DEFAULT_ROOT, Bundle, load_bundle
+from .procs import die_with_parent
 from .wizard_html import Words, esc, inline
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,7 +71,7 @@ MARGIN = {"top": "16mm", "bottom": "18mm", "left": "17mm", "right": "17mm"}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--font-render-hinting=none"]
-EXIT_OK, EXIT_CONTENT, EXIT_FAILED = 0, 1, 3
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 
 
 class HandbookError(Exception):
@@ -738,7 +739,9 @@ def make_handbooks(bundle: Bundle, out: Path, langs: Sequence[str] = LANGS, *,
     blocked: list = []  # requests the print pages tried to make (all aborted)
     # The fonts are cut in worker processes (pure Python, a second or two each) while
     # Chromium starts and prints; they are started before Playwright starts its threads.
-    workers = ProcessPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)))
+    # The workers die with this process, should it be killed (src/tebiki/procs.py).
+    workers = ProcessPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)),
+                                  initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         fonts = {(lang, weight): workers.submit(print_font.subset_task, style, doc.html)
                  for lang, doc in docs.items() for weight, style in print_font.WEIGHTS.items()}
@@ -828,6 +831,12 @@ def run(content: Path, out: Path, langs: Sequence[str] | None = None) -> int:
     """`tebiki handbook`: check the content, print the PDFs, say what was made."""
     from .build import check_content
 
+    try:  # before any work: the PDFs go into this folder, beside what it holds
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"tebiki: cannot write the handbooks into {out}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return EXIT_USAGE
     bundle = check_content(content.resolve())
     if bundle is None:
         return EXIT_CONTENT

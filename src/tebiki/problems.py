@@ -31,14 +31,22 @@ class ContentError(Exception):
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
-    """A path as people will click it: relative to the working folder when possible."""
+    """A path as people will click it: relative to the working folder when possible.
+
+    Only the folder is resolved, not the file: a file that is a symbolic link keeps
+    its own name (and a link that loops cannot stop the message that says so)."""
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        full = path.parent.resolve() / path.name
+        here = Path.cwd()
+    except (OSError, RuntimeError):  # a folder in a symlink loop, a deleted cwd
+        return str(path)
+    try:
+        return str(full.relative_to(here))
     except ValueError:
         pass
     if root is not None:
         try:
-            return str(path.resolve().relative_to(root.resolve().parent))
-        except ValueError:
+            return str(full.relative_to(root.resolve().parent))
+        except (ValueError, OSError, RuntimeError):
             pass
     return str(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .labels import SLOT
 from .wizard_html import bring_groups, day_labels, explained_docs, plain
 
 
@@ -13,14 +14,15 @@ class TextRenderer:
     def t(self, text: dict | None) -> str:
         return plain(text[self.lang]) if text else ""
 
-    def label(self, lid: str) -> str:
-        return self.labels[lid][self.lang]
+    def label(self, lid: str, **fill: str) -> str:
+        """A label with its {slots} filled (not str.format: a text may hold braces)."""
+        return SLOT.sub(lambda m: fill[m.group(1)], self.labels[lid][self.lang])
 
     def days(self, days: list[str]) -> str:
         names = [self.label(lid) for lid in day_labels(days)]
         out = names[0] if names else ""
         for name in names[1:]:
-            out = self.label("day-join").format(a=out, b=name)
+            out = self.label("day-join", a=out, b=name)
         return out
 
     def hours(self, rec: dict) -> str:
@@ -35,7 +37,7 @@ class TextRenderer:
         return f"{text} ({note})" if text and note else text or note
 
     def fill(self, lid: str, **slots: str) -> str:
-        return self.label(lid).format(**slots)
+        return self.label(lid, **slots)
 
     def join(self, lid: str, items: list[str]) -> str:
         """Items joined by a `{a}…{b}` label (list-join, or-join, and-join)."""

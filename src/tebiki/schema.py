@@ -18,6 +18,9 @@ from .yamlsource import BOOL_HINT, Key, Source
 LANGS = ("ja", "en")
 LANG_NAMES = {"ja": "Japanese", "en": "English"}
 ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+# An id is a folder name in the site (wizard/<tree>/<option>/…/): 64 characters keep
+# the deepest page's path far below the file systems' limits (docs/FORMAT.md, Limits).
+ID_MAX = 64
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CLOCK_RE = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")
 MONTH_DAY_RE = re.compile(r"^(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$")
@@ -30,6 +33,11 @@ RECORD_KINDS = ("documents", "places", "contacts", "pins", "sources")
 PHONE_KINDS = ("phone", "fax")
 PHONE_OPTIONAL = ("guidance", "kind", "hours", "hours_note", "closed_dates")
 BRING_OPTIONAL = ("note", "for", "visit", "when", "valid_from", "valid_until")
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    """A long value cut for a message."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _type_name(value: Any) -> str:
@@ -81,9 +89,13 @@ class Checker:
     def ident(self, value: Any, key: Key, what: str = "an id") -> bool:
         if not self.expect(value, str, key, what):
             return False
-        if not ID_RE.match(value):
-            self.error(key, f"'{value}' is not a valid id: use lower-case letters, digits "
-                       "and hyphens, starting with a letter (like 'which-pin')")
+        if not ID_RE.fullmatch(value):
+            self.error(key, f"'{_shorten(value)}' is not a valid id: use lower-case letters, "
+                       "digits and hyphens, starting with a letter (like 'which-pin')")
+            return False
+        if len(value) > ID_MAX:
+            self.error(key, f"the id '{_shorten(value)}' has {len(value)} characters; ids may "
+                       f"have at most {ID_MAX} (they are folder names in the site): shorten it")
             return False
         return True
 
@@ -126,7 +138,7 @@ class Checker:
         return self.text(data[name], (*key, name))
 
     def date(self, value: Any, key: Key) -> str | None:
-        if not isinstance(value, str) or not DATE_RE.match(value):
+        if not isinstance(value, str) or not DATE_RE.fullmatch(value):
             self.error(key, f"{self.where(key)} should be a date written YYYY-MM-DD, "
                        f"not {value!r}")
             return None
@@ -630,7 +642,7 @@ def _check_hours(c: Checker, hours: Any, key: Key) -> list:
             continue
         ok = True
         for name in ("open", "close"):
-            if not isinstance(h[name], str) or not CLOCK_RE.match(h[name]):
+            if not isinstance(h[name], str) or not CLOCK_RE.fullmatch(h[name]):
                 c.error((*k, name), f"{name} should be a time written \"HH:MM\" in quotes "
                         f"(00:00 to 24:00), not {h[name]!r}")
                 ok = False
@@ -651,11 +663,23 @@ def _check_closed(c: Checker, spans: Any, key: Key) -> list:
         k = (*key, i)
         if not c.mapping(s, k, ("from", "to"), (), "closed days (from, to)"):
             continue
-        if all(isinstance(s[n], str) and MONTH_DAY_RE.match(s[n]) for n in ("from", "to")):
-            out.append({"from": s["from"], "to": s["to"]})
-        else:
+        if not all(isinstance(s[n], str) and MONTH_DAY_RE.fullmatch(s[n]) for n in ("from", "to")):
             c.error(k, "from and to are month-days written \"MM-DD\" in quotes, like \"12-29\"")
+            continue
+        unreal = [s[n] for n in ("from", "to") if not _real_month_day(s[n])]
+        if unreal:
+            c.error(k, f"{unreal[0]} is not a day of the year (that month is shorter)")
+            continue
+        out.append({"from": s["from"], "to": s["to"]})
     return out
+
+
+def _real_month_day(month_day: str) -> bool:
+    """MM-DD names a day of some year (02-29 does, in leap years)."""
+    import calendar
+
+    month, day = (int(part) for part in month_day.split("-"))
+    return day <= calendar.monthrange(2024, month)[1]  # 2024: a leap year
 
 
 def _check_phones(c: Checker, phones: Any, key: Key) -> list:
@@ -669,7 +693,7 @@ def _check_phones(c: Checker, phones: Any, key: Key) -> list:
         if not c.mapping(p, k, ("number", "label"), PHONE_OPTIONAL, "a phone (number, label)"):
             continue
         number = p["number"]
-        if not isinstance(number, str) or not PHONE_RE.match(number):
+        if not isinstance(number, str) or not PHONE_RE.fullmatch(number):
             c.error((*k, "number"), f"{number!r} is not a phone number: write it in quotes "
                     "with hyphens, like \"0120-95-0178\" or \"+81-3-6734-0170\"")
             continue

@@ -23,6 +23,15 @@ REVIEW_AGE_MONTHS = 12
 # (decision_trees/ui/): `for: proxy` needs `bring-for-proxy`, `visit: 2` `bring-visit-2`.
 FOR_LABEL = "bring-for-"
 VISIT_LABEL = "bring-visit-"
+# What a build can honour (measured with scripts/bench_limits.py; docs/FORMAT.md, Limits).
+# Every state of the wizard (each set of answers on the way to an outcome) becomes a
+# page of the wizard and of the widget in each language, and is rendered once more in
+# Pyodide for the runtime's module trace: the build's time and memory grow with them.
+MAX_TREE_STATES = 500
+MAX_TOTAL_STATES = 1000
+# Each answer is a folder in a state's URL (wizard/<tree>/<option>/…/): with ids of
+# at most 64 characters, 20 questions keep the deepest path under 1,400 characters.
+MAX_PATH_QUESTIONS = 20
 
 
 @dataclass
@@ -45,6 +54,8 @@ class PathReport:
 
     paths: int = 0
     outcomes: set[str] = field(default_factory=set)
+    states: int = 1  # wizard states: the start and every distinct set of answers
+    deepest: int = 0  # questions on the longest path
 
 
 def _describe(answers: list) -> str:
@@ -63,6 +74,7 @@ class Validator:
         self.today = today or date.today()
         self.review_age_months = review_age_months
         self.reports: dict[str, PathReport] = {}
+        self.over_limit = False  # a tree was stopped at a limit (its count is partial)
 
     def report(self, source: Source, key: Key, message: str, severity: str = ERROR) -> None:
         self.problems.append(Problem(source.file, source.line(key), message, severity))
@@ -76,6 +88,7 @@ class Validator:
             # Walking paths through a tree with broken parts would only repeat its errors.
             if not self._has_errors(loaded.source.file):
                 self.check_paths(loaded)
+        self.check_total_states()
 
     def _has_errors(self, file: str) -> bool:
         return any(p.severity == ERROR and p.file == file for p in self.problems)
@@ -282,6 +295,45 @@ class Validator:
                 self.report(loaded.source, (*key, "answers"), f"in tree '{link['tree']}' these "
                             f"answers are not on the path the others take: {', '.join(unused)}")
 
+    def _within_limits(self, loaded: LoadedTree, report: PathReport, previous: list,
+                       answers: list) -> bool:
+        """Count the states a path adds (paths come depth first, so those past the part
+        it shares with the path before are new) and report a tree that outgrows what a
+        build can make."""
+        shared = 0
+        for before, now in zip(previous, answers, strict=False):
+            if before != now:
+                break
+            shared += 1
+        report.states += len(answers) - shared
+        report.deepest = max(report.deepest, len(answers))
+        source = loaded.source
+        if len(answers) > MAX_PATH_QUESTIONS:
+            qid = answers[MAX_PATH_QUESTIONS][0]
+            self.report(source, ("questions", qid), f"this path asks more than "
+                        f"{MAX_PATH_QUESTIONS} questions ({_describe(answers[:3])}, …): a wizard "
+                        "may ask at most that many in a row; split the tree (an outcome can "
+                        "continue: to another tree)")
+            return False
+        if report.states > MAX_TREE_STATES:
+            self.report(source, ("start",), f"the tree has more than {MAX_TREE_STATES} wizard "
+                        "states (each one set of answers, built as a page of the wizard and "
+                        "of the widget in every language): split it into smaller trees (an "
+                        "outcome can continue: to another tree)")
+            return False
+        return True
+
+    def check_total_states(self) -> None:
+        """All trees together must stay within what one build can make."""
+        total = sum(r.states for r in self.reports.values())
+        if total <= MAX_TOTAL_STATES or self.over_limit:  # a tree past its own limit is told
+            return
+        largest = max(self.reports, key=lambda tid: self.reports[tid].states)
+        self.report(self.trees[largest].source, ("start",), f"the trees have {total:,} wizard "
+                    f"states together; one build can make at most {MAX_TOTAL_STATES:,} (this "
+                    f"tree has {self.reports[largest].states:,}): trim or split the trees, or "
+                    "build them as separate sites")
+
     def check_paths(self, loaded: LoadedTree) -> None:
         tree, source = loaded.model, loaded.source
         matched: set = set()
@@ -290,11 +342,16 @@ class Validator:
         failures: dict[tuple, tuple] = {}
         content_true: set[tuple] = set()
         pending = _conditional_items(tree)
+        previous: list = []
         for path in engine.iter_paths(tree, matched, PATH_LIMIT):
             end, node = path["end"], path["id"]
             for qid, _ in path["answers"]:
                 reached_questions.add(qid)
             if end == "outcome":
+                if not self._within_limits(loaded, report, previous, path["answers"]):
+                    self.over_limit = True
+                    return
+                previous = path["answers"]
                 report.paths += 1
                 report.outcomes.add(node)
                 todo = pending.get(node)

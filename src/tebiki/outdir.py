@@ -1,0 +1,287 @@
+"""The output folder (`--out`): what may be replaced, and replacing it safely.
+
+`tebiki build` and `tebiki compile` replace their output folder as a whole.
+They replace a folder only if it does not exist, is empty, or was made by
+tebiki (it holds the MARKER file that tebiki writes into every output folder);
+never `/`, the home folder, the content folder, the project (the folder of
+mkdocs.yml, the git checkout) or a folder that holds one of them. All of it is
+decided before any work, with a message that names the folder.
+
+While it works, a build holds a lock beside the output (two builds into one
+folder would swap their halves in turn), builds into a staging folder beside
+it, and swaps the result in with one atomic exchange of names (Linux
+renameat2 RENAME_EXCHANGE), so there is always a complete site. A build that
+was killed leaves a staging folder: the next build into that folder removes
+it (it is tebiki's by its name and marker, and not in use while the lock is
+held), and if the build was killed between the two renames of the fallback
+swap, puts the previous output back first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import os
+import secrets
+import shutil
+import stat
+import sys
+from pathlib import Path
+
+MARKER = ".tebiki-output"
+MARKER_TEXT = ("This folder was made by tebiki. `tebiki build` and `tebiki compile` may "
+               "replace it as a whole.\n")
+ROOT = Path(__file__).resolve().parents[2]  # the project: mkdocs.yml, content/, …
+# What older versions wrote without a marker: a site has its wizard runtime's
+# manifest; a compiled bundle is these files and nothing else.
+_OLD_SITE = Path("_tebiki") / "manifest.json"
+_OLD_BUNDLE = {"index.json", "labels.json", "records.json", "trees"}
+
+
+class OutputError(Exception):
+    """The output folder cannot be used; the message says which and why."""
+
+
+def _resolve(path: Path) -> Path:
+    try:
+        return Path(os.path.abspath(path)).resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        raise OutputError(f"cannot use {path} as the output folder: {exc}") from exc
+
+
+def _git_checkout(start: Path) -> Path | None:
+    """The git checkout (work tree) that holds `start`, if any."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def protected_folders(content: Path | None) -> list[tuple[Path, str]]:
+    """Folders an output may never be, nor hold: (folder, what it is), the most
+    specific first (a message names the first that applies)."""
+    found = []
+    if content is not None:
+        found.append((_resolve(content), "the content folder"))
+    if (ROOT / "mkdocs.yml").is_file():
+        found.append((ROOT, "the tebiki project (it holds mkdocs.yml)"))
+    checkout = _git_checkout(_resolve(Path.cwd()))
+    if checkout is not None:
+        found.append((checkout, "the git checkout you are in"))
+    with contextlib.suppress(RuntimeError, KeyError, OSError):  # no home folder known
+        found.append((Path.home().resolve(), "your home folder"))
+    found.append((Path(os.path.abspath(os.sep)), "the root of the file system"))
+    return found
+
+
+def _entries(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError as exc:
+        raise OutputError(f"cannot read the output folder {folder}: "
+                          f"{exc.strerror or exc}") from exc
+
+
+def made_by_tebiki(folder: Path) -> bool:
+    """The folder holds tebiki's marker, or is an output of an older tebiki."""
+    if (folder / MARKER).is_file():
+        return True
+    if (folder / _OLD_SITE).is_file():
+        return True
+    names = set(_entries(folder))
+    return "index.json" in names and names <= _OLD_BUNDLE
+
+
+def check_output(out: Path, content: Path | None) -> Path:
+    """The resolved output folder, if tebiki may replace it; else OutputError."""
+    resolved = _resolve(out)
+    protected = protected_folders(content)
+    for folder, what in protected:
+        if resolved == folder:
+            raise OutputError(f"refusing to replace {resolved}: it is {what}; give a folder "
+                              "of its own for the output, like --out site")
+    for folder, what in protected:
+        if resolved in folder.parents:
+            raise OutputError(f"refusing to replace {resolved}: it holds {what} "
+                              f"({folder}); give a folder of its own for the output, like "
+                              "--out site")
+    try:
+        info = os.stat(resolved)
+    except FileNotFoundError:
+        return resolved
+    except OSError as exc:
+        raise OutputError(f"cannot use {resolved} as the output folder: "
+                          f"{exc.strerror or exc}") from exc
+    if not stat.S_ISDIR(info.st_mode):
+        raise OutputError(f"refusing to replace {resolved}: it is a file, not a folder")
+    if _entries(resolved) and not made_by_tebiki(resolved):
+        raise OutputError(f"refusing to replace {resolved}: it is not empty and was not made "
+                          f"by tebiki (it has no {MARKER} file); give a new or empty folder, "
+                          "or move this one away yourself")
+    return resolved
+
+
+# --- the lock, the staging folders, the swap --------------------------------------------
+
+
+class Output:
+    """An output folder being replaced: `with Output(out, content) as target:` holds
+    the lock; `target.staging()` gives folders to build in; `target.publish(folder)`
+    swaps one in."""
+
+    def __init__(self, out: Path, content: Path | None = None) -> None:
+        self.path = check_output(out, content)
+        self.parent = self.path.parent
+        self.name = self.path.name
+        self._lock_fd: int | None = None
+        self._made: list[Path] = []
+
+    @property
+    def lock_file(self) -> Path:
+        return self.parent / f".{self.name}.tebiki-lock"
+
+    @property
+    def old(self) -> Path:
+        """Where the two-rename fallback keeps the previous output for a moment."""
+        return self.parent / f".{self.name}.tebiki-old"
+
+    def _staging_prefix(self) -> str:
+        return f".{self.name}.tebiki-staging-"
+
+    def __enter__(self) -> Output:
+        try:
+            self.parent.mkdir(parents=True, exist_ok=True)
+            self._lock()
+        except OSError as exc:
+            raise OutputError(f"cannot write beside {self.path}: "
+                              f"{exc.strerror or exc}") from exc
+        try:
+            self.recover()
+        except BaseException:
+            self._unlock()
+            raise
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        for folder in self._made:
+            shutil.rmtree(folder, ignore_errors=True)
+        self._unlock()
+
+    def _lock(self) -> None:
+        import fcntl
+
+        fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise OutputError(f"another tebiki build is writing {self.path} right now (it "
+                              f"holds {self.lock_file}): wait until it has finished") from None
+        self._lock_fd = fd
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing releases the lock; the file stays, harmless
+            self._lock_fd = None
+
+    def recover(self) -> None:
+        """Clean up after a build that was killed (we hold the lock: none is running)."""
+        if self.old.is_dir() and not self.path.exists():
+            self.old.rename(self.path)  # killed between the fallback's two renames
+            print(f"put back the previous {self.path} (a build was stopped while swapping)",
+                  file=sys.stderr)
+        for folder in self._leftovers():
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _leftovers(self) -> list[Path]:
+        """Staging folders of killed builds into this output: tebiki's by their name and
+        their marker (or empty)."""
+        found = []
+        for name in _entries(self.parent):
+            path = self.parent / name
+            if not (name.startswith(self._staging_prefix()) or path == self.old):
+                continue
+            if path.is_dir() and not path.is_symlink() and \
+                    (not _entries(path) or made_by_tebiki(path)):
+                found.append(path)
+        return found
+
+    def staging(self, label: str = "") -> Path:
+        """A new, empty folder beside the output, with the marker; removed on exit
+        unless it was published."""
+        name = f"{self._staging_prefix()}{os.getpid()}-{secrets.token_hex(4)}{label}"
+        folder = self.parent / name
+        try:
+            folder.mkdir(mode=0o755)
+            (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        except OSError as exc:
+            raise OutputError(f"cannot write beside {self.path}: "
+                              f"{exc.strerror or exc}") from exc
+        self._made.append(folder)
+        return folder
+
+    def publish(self, staging: Path) -> None:
+        """Make the staged output readable by everyone and swap it in."""
+        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        readable_by_all(staging)
+        swap_in(staging, self.path, self.old)
+
+
+def readable_by_all(folder: Path) -> None:
+    """Folders 755 and files 644 whatever the umask: the output is published as is."""
+    os.chmod(folder, 0o755)
+    for top, dirs, files in os.walk(folder):
+        for name in dirs:
+            os.chmod(os.path.join(top, name), 0o755)
+        for name in files:
+            path = os.path.join(top, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o644)
+
+
+# renameat2(2): exchange two paths atomically (Linux 3.15+, most local file systems).
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _load_renameat2():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).renameat2  # glibc 2.28+
+    except (OSError, AttributeError):
+        return None
+
+
+_RENAMEAT2 = _load_renameat2()
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap the names of `a` and `b` in one step; False where that cannot be done."""
+    if _RENAMEAT2 is None:
+        return False
+    result = _RENAMEAT2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # this file system cannot
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def swap_in(staging: Path, out: Path, old: Path | None = None) -> None:
+    """Replace `out` by `staging`. With an atomic exchange `out` is always complete;
+    otherwise by two renames through `old` (the next build puts it back if this one
+    is killed in between). `staging` is left holding the previous output, or gone."""
+    if not out.exists():
+        staging.rename(out)
+        return
+    if exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    old = old or out.with_name(f".{out.name}.tebiki-old")
+    shutil.rmtree(old, ignore_errors=True)
+    out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
