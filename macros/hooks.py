@@ -2,7 +2,7 @@
 
 from mkdocs.plugins import event_priority
 
-from tebiki import mkdocs_site
+from tebiki.site import mkdocs as mkdocs_site
 
 
 @event_priority(-110)  # after mkdocs-static-i18n (-100) has sorted the hand-written pages

@@ -6,7 +6,10 @@ value captured when this module loads would be stale in the second build.
 Each macro notes the records it showed; `page_sources()` lists their sources.
 """
 
-from tebiki import embed, handbook, mkdocs_site, render_html
+from tebiki.handbook import compose as handbook
+from tebiki.render import guide as render_html
+from tebiki.site import embed
+from tebiki.site import mkdocs as mkdocs_site
 
 _USED: list = []  # records shown on the page being rendered
 

@@ -35,7 +35,7 @@ export async function bootEngine({ manifest, resolve, readText, stdout, stderr, 
     // library and lock file, then the wheel by URL.
     await pyodide.loadPackage(resolve(manifest.wheel));
   }
-  const bridge = pyodide.pyimport("tebiki_browser");
+  const bridge = pyodide.pyimport("tebiki.core.bridge");
   bridge.set_labels(await labels);
   bridge.set_guides(JSON.stringify(manifest.guides ?? []));
 
@@ -59,7 +59,7 @@ export async function bootEngine({ manifest, resolve, readText, stdout, stderr, 
       // undefined, not null, reaches Python as None.
       return bridge.step(treeId, JSON.stringify(answers), now ?? undefined);
     },
-    // `request`: {tree, lang, now, answers | options}, see tebiki_browser.render.
+    // `request`: {tree, lang, now, answers | options}, see tebiki.core.bridge.render.
     async render(request) {
       await everyTree();
       return bridge.render(JSON.stringify(request));

@@ -4,7 +4,7 @@
 // Today only Node uses it (micropython_engine.mjs: the parity test and the
 // benchmark); a Web Worker would boot the same way. It answers the calls
 // boot.mjs answers for Pyodide, with the very same Python files: the bridge
-// pyodide/tebiki_browser.py over src/tebiki/engine.py and wizard_html.py.
+// tebiki.core.bridge over tebiki.core.engine and tebiki.core.render.
 //
 // `manifest` names what to load, its paths relative to wherever `resolve`
 // points (URLs in a browser, paths in Node):
@@ -36,7 +36,7 @@ export async function bootMicroPythonEngine({ loadMicroPython, manifest, resolve
   // A proxy of the Python module: calling its functions with JavaScript strings
   // passes Python str, and a str returned comes back as a JavaScript string
   // (null and undefined both reach Python as None).
-  const bridge = mp.pyimport("tebiki_browser");
+  const bridge = mp.pyimport("tebiki.core.bridge");
   bridge.set_labels(await labels);
   bridge.set_guides(JSON.stringify(manifest.guides ?? []));
 
@@ -59,7 +59,7 @@ export async function bootMicroPythonEngine({ loadMicroPython, manifest, resolve
       await tree(treeId);
       return bridge.step(treeId, JSON.stringify(answers), now);
     },
-    // `request`: {tree, lang, now, answers | options}, see tebiki_browser.render.
+    // `request`: {tree, lang, now, answers | options}, see tebiki.core.bridge.render.
     async render(request) {
       await everyTree();
       return bridge.render(JSON.stringify(request));

@@ -29,9 +29,10 @@ const root = path.dirname(here);
 // The Python the browser would run: the same files the Pyodide wheel packs.
 const MODULES = {
   "tebiki/__init__.py": path.join(root, "src/tebiki/__init__.py"),
-  "tebiki/engine.py": path.join(root, "src/tebiki/engine.py"),
-  "tebiki/wizard_html.py": path.join(root, "src/tebiki/wizard_html.py"),
-  "tebiki_browser.py": path.join(here, "tebiki_browser.py"),
+  "tebiki/core/__init__.py": path.join(root, "src/tebiki/core/__init__.py"),
+  "tebiki/core/engine.py": path.join(root, "src/tebiki/core/engine.py"),
+  "tebiki/core/render.py": path.join(root, "src/tebiki/core/render.py"),
+  "tebiki/core/bridge.py": path.join(root, "src/tebiki/core/bridge.py"),
 };
 
 function bundleManifest(compiledDir, guides) {

@@ -2,7 +2,7 @@
 // site's own files and renders wizard states on request.
 //
 // Messages in:  {type: "init"}
-//               {type: "render", id, request} (see tebiki_browser.render)
+//               {type: "render", id, request} (see tebiki.core.bridge.render)
 // Messages out: {type: "ready", ms, timeZone} | {type: "failed", error}
 //               {type: "rendered", id, ok: true, value} (the bridge's JSON text)
 //               {type: "rendered", id, ok: false, error}

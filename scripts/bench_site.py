@@ -46,7 +46,7 @@ CAPTURE = r"""
 import json, sys
 from pathlib import Path
 import mkdocs_macros.plugin as macros
-from tebiki import build, mkdocs_site
+from tebiki.site import build, mkdocs as mkdocs_site
 
 out = Path(sys.argv[1])
 pages = {}
@@ -71,7 +71,7 @@ sys.exit(code)
 OURS = r"""
 import os, sys
 from pathlib import Path
-from tebiki import build, mkdocs_site
+from tebiki.site import build, mkdocs as mkdocs_site
 
 content = build.ROOT / "decision_trees"
 bundle = build.check_content(content)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from tebiki.content import load_content
+from tebiki.load.content import load_content
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "site_tests" / "fixtures" / "mini"

@@ -49,7 +49,7 @@ from site_tests.pyodide_support import (  # noqa: E402
 )
 
 import vendor_pyodide  # noqa: E402
-from tebiki import engine  # noqa: E402
+from tebiki.core import engine  # noqa: E402
 
 STEP_JS = """async (option) => {
   const region = document.getElementById('tebiki-wizard');

@@ -2,7 +2,7 @@
 
 import sys
 
-from tebiki.build import main
+from tebiki.site.build import main
 
 if __name__ == "__main__":
     sys.exit(main())

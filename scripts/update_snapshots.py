@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from tebiki.cli import format_paths, path_listing
-from tebiki.content import compile_content, load_content
-from tebiki.problems import ContentError
+from tebiki.load.content import compile_content, load_content
+from tebiki.load.problems import ContentError
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOTS = ROOT / "site_tests" / "snapshots"

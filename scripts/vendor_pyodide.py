@@ -9,7 +9,7 @@ writes `site/_tebiki/` (and nothing else), after `mkdocs build`:
     pyodide-<version>/            pyodide.mjs, pyodide.asm.mjs, pyodide.asm.wasm (npm, pinned)
     python_stdlib-<hash>.zip      the standard library as bytecode compiled inside
                                   Pyodide, cut to the modules the engine uses
-    engine-<hash>/tebiki-<v>-py3-none-any.whl   engine.py, wizard_html.py, the bridge
+    engine-<hash>/tebiki-<v>-py3-none-any.whl   tebiki.core: engine, render, bridge
     trees/<id>-<hash>.json, labels-<hash>.json  the compiled bundle
 
 Data files carry a content hash in their name, so a browser never mixes an old
@@ -56,7 +56,8 @@ STOCK_FILES = ("python_stdlib.zip", "pyodide-lock.json")
 # The browser's own files, copied as they are.
 PAGE_FILES = ("wizard.js", "worker.mjs", "boot.mjs")
 # The package modules the browser runs: the engine and its HTML renderer (stdlib only).
-WHEEL_MODULES = ("__init__.py", "engine.py", "wizard_html.py")
+WHEEL_MODULES = ("__init__.py", "core/__init__.py", "core/engine.py", "core/render.py",
+                 "core/bridge.py")
 # Imported lazily by the standard library on paths a trace may not take.
 STDLIB_EXTRAS = ("_strptime", "encodings.ascii", "encodings.latin_1", "encodings.utf_8_sig")
 TRACE_NOW = ("2026-01-02T03:04", "2026-06-15T12:00")
@@ -102,7 +103,7 @@ def _dies_with_us() -> dict:
     """Node is killed with this script (which a build kills with itself): see
     src/tebiki/procs.py."""
     sys.path.insert(0, str(ROOT / "src"))
-    from tebiki.procs import child_options
+    from tebiki.site.procs import child_options
 
     return child_options()
 
@@ -175,7 +176,6 @@ def build_wheel(out_dir: Path) -> Path:
         if not path.exists():
             raise VendorError(f"{path} is missing: the browser runs it")
         files[f"tebiki/{name}"] = path.read_bytes()
-    files["tebiki_browser.py"] = (RUNTIME / "tebiki_browser.py").read_bytes()
     info = f"tebiki-{version}.dist-info"
     files[f"{info}/METADATA"] = (f"Metadata-Version: 2.1\nName: tebiki\nVersion: {version}\n"
                                  "Summary: the tebiki engine for the browser\n").encode()
@@ -217,7 +217,7 @@ def _clear(target: Path) -> None:
 def trace_requests(compiled: Path) -> list[dict]:
     """Every state of every tree, rendered in both languages at a few clock times."""
     sys.path.insert(0, str(ROOT / "src"))
-    from tebiki import engine
+    from tebiki.core import engine
 
     requests: list[dict] = []
     for path in sorted((compiled / "trees").glob("*.json")):
@@ -288,7 +288,7 @@ def vendor(site: Path, compiled: Path, variant: str = "fast", prune: bool = True
         manifest["lock"] = {"info": lock_info(), "packages": {"tebiki": {
             "name": "tebiki", "version": engine_version(), "file_name": wheel,
             "install_dir": "site", "sha256": sha256(data), "package_type": "package",
-            "imports": ["tebiki", "tebiki_browser"], "depends": []}}}
+            "imports": ["tebiki"], "depends": []}}}
         full = precompiled_stdlib()
         manifest["pyodide"]["stdlib"] = _hashed_copy(full.read_bytes(), target,
                                                      "python_stdlib", ".zip")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tebiki.content import Bundle, load_bundle
+from tebiki.load.content import Bundle, load_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "decision_trees"

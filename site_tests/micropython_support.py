@@ -17,8 +17,8 @@ RUNNER = ROOT / "pyodide" / "micropython_engine.mjs"
 NPM_MICROPYTHON = ROOT / "node_modules" / "@micropython" / "micropython-webassembly-pyscript"
 
 # The Python files every runtime runs, unchanged.
-SHARED_FILES = (ROOT / "src" / "tebiki" / "engine.py", ROOT / "src" / "tebiki" / "wizard_html.py",
-                ROOT / "pyodide" / "tebiki_browser.py")
+SHARED_FILES = tuple(ROOT / "src" / "tebiki" / "core" / name
+                     for name in ("engine.py", "render.py", "bridge.py"))
 
 # On CI nothing is skipped: a missing install step must turn the run red.
 _ON_CI = bool(os.environ.get("CI"))

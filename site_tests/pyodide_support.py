@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -17,7 +16,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 sys.path.append(str(ROOT / "scripts"))
 
 import vendor_pyodide  # noqa: E402
-from tebiki import engine  # noqa: E402
+from tebiki.core import engine  # noqa: E402
 
 # Clock times that open and close the places and lines of the fixtures and the
 # real content: a Saturday morning, the New Year closure, just before a kiosk opens.
@@ -105,12 +104,12 @@ def canonical(data: object) -> str:
 
 
 def bridge_on_cpython():
-    """pyodide/tebiki_browser.py, imported on CPython (a fresh module each call)."""
-    spec = importlib.util.spec_from_file_location(
-        "tebiki_browser_cpython", ROOT / "pyodide" / "tebiki_browser.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """tebiki.core.bridge on CPython, fresh (its trees and labels are module state)."""
+    import importlib
+
+    from tebiki.core import bridge
+
+    return importlib.reload(bridge)
 
 
 def run_on_pyodide(runtime: Path, requests: list[dict]) -> list[dict]:
@@ -139,7 +138,7 @@ def write_fixture_site(site: Path, compiled: Path) -> list[str]:
     same state in the other language (head and body), a relative home link, and
     the wizard script. Returns the Japanese state URLs (site-absolute).
     """
-    from tebiki import wizard_html
+    from tebiki.core import render as wizard_html
 
     labels = json.loads((compiled / "labels.json").read_text(encoding="utf-8"))
     trees = load_trees(compiled)

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tebiki.content import load_content
-from tebiki.validate import months_before
+from tebiki.load.content import load_content
+from tebiki.load.validate import months_before
 
 from .conftest import run_cli
 

@@ -110,7 +110,7 @@ def test_failed_compile_leaves_previous_output_untouched(tmp_path, mini_copy):
 
 
 def test_day_lists_are_joined_by_the_labels_of_each_language(mini):
-    from tebiki.render_text import TextRenderer
+    from tebiki.render.text import TextRenderer
 
     assert TextRenderer(mini.labels, "ja").days(["mon", "wed", "sat"]) == "月・水・土"
     assert TextRenderer(mini.labels, "en").days(["mon", "wed", "sat"]) == "Mon, Wed, Sat"

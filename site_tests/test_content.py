@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from tebiki import engine
+from tebiki.core import engine
 
 TODAY = date.today()
 NOW = datetime(TODAY.year, TODAY.month, TODAY.day, 12, 0)

@@ -21,10 +21,11 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from site_tests.pyodide_support import SiteServer, needs_chromium, needs_node
-from tebiki import embed, engine
-from tebiki.build import build_site
-from tebiki.content import load_bundle
-from tebiki.mkdocs_site import wizard_states
+from tebiki.core import engine
+from tebiki.load.content import load_bundle
+from tebiki.site import embed
+from tebiki.site.build import build_site
+from tebiki.site.mkdocs import wizard_states
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "decision_trees"

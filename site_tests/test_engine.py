@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tebiki import engine
+from tebiki.core import engine
 
 
 @pytest.fixture(scope="module")
@@ -235,7 +235,7 @@ def test_phone_spans_count_characters_not_bytes():
 
 
 def test_pages_link_the_numbers_found_and_only_those():
-    from tebiki.wizard_html import link_phones
+    from tebiki.core.render import link_phones
 
     assert link_phones("0120-99-9999に電話") == (
         '<a class="tebiki-tel" href="tel:0120999999">0120-99-9999</a>に電話')

@@ -8,8 +8,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tebiki import engine, graph
-from tebiki.wizard_html import plain
+from tebiki.core import engine
+from tebiki.core.render import plain
+from tebiki.render import graph
 
 from .conftest import run_cli
 

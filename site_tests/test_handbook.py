@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tebiki import handbook
-from tebiki.wizard_html import plain
+from tebiki.core.render import plain
+from tebiki.handbook import compose as handbook
 
 ROOT = Path(__file__).resolve().parent.parent
 HOTLINE = "0120-95-0178"

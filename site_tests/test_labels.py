@@ -13,9 +13,9 @@ import ast
 import re
 from pathlib import Path
 
-from tebiki import labels
-from tebiki.schema import ID_RE
-from tebiki.yamlsource import read_source
+from tebiki.load import labels
+from tebiki.load.schema import ID_RE
+from tebiki.load.yamlsource import read_source
 
 from .conftest import CONTENT, ROOT
 

@@ -31,7 +31,7 @@ from site_tests.pyodide_support import (
     states,
     with_site_labels,
 )
-from tebiki import engine
+from tebiki.core import engine
 
 pytestmark = needs_micropython
 

@@ -30,7 +30,7 @@ STDLIB = {
     "sys": {"modules"},
 }
 # The engine's own modules, as a package member or a top-level module.
-PROJECT = {"tebiki", "engine", "wizard_html"}
+PROJECT = {"tebiki", "tebiki.core", "engine", "render"}
 # Keyword arguments MicroPython's built-ins take; its other built-in functions and
 # methods take none (str.split(maxsplit=1) and zip(strict=True) fail there).
 BUILTIN_KEYWORDS = {

@@ -150,7 +150,7 @@ def test_home_content_checkout_and_their_parents_are_refused(tmp_path, mini_copy
 
 
 def test_the_project_itself_is_refused():
-    from tebiki.outdir import OutputError, check_output
+    from tebiki.site.output import OutputError, check_output
 
     with pytest.raises(OutputError, match="it is the tebiki project"):
         check_output(ROOT, None)
@@ -255,7 +255,7 @@ def test_a_swap_stopped_between_two_renames_is_put_back(previous):
 
 
 def test_the_swap_is_one_atomic_exchange(tmp_path):
-    from tebiki.outdir import exchange
+    from tebiki.site.output import exchange
 
     (tmp_path / "new").mkdir()
     (tmp_path / "new" / "index.html").write_text("new")
@@ -284,7 +284,7 @@ def test_two_builds_into_one_folder_one_is_refused(tmp_path):
 PARENT = {
     "subprocess": """
 import subprocess, sys, time
-from tebiki.procs import child_options
+from tebiki.site.procs import child_options
 child = subprocess.Popen(["sleep", "120"], **child_options())
 print(child.pid, flush=True)
 time.sleep(120)
@@ -292,7 +292,7 @@ time.sleep(120)
     "worker": """
 import os, sys, time
 from concurrent.futures import ProcessPoolExecutor
-from tebiki.procs import die_with_parent
+from tebiki.site.procs import die_with_parent
 pool = ProcessPoolExecutor(1, initializer=die_with_parent, initargs=(os.getpid(),))
 print(pool.submit(os.getpid).result(), flush=True)
 time.sleep(120)

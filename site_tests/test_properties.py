@@ -11,8 +11,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tebiki import engine
-from tebiki.content import compile_content, load_content
+from tebiki.core import engine
+from tebiki.load.content import compile_content, load_content
 
 from .conftest import FIXTURES
 

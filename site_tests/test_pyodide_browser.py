@@ -22,7 +22,7 @@ from site_tests.pyodide_support import (
     needs_node,
     write_fixture_site,
 )
-from tebiki import engine
+from tebiki.core import engine
 
 pytestmark = [needs_node, needs_chromium, pytest.mark.browser]
 

@@ -23,7 +23,7 @@ from site_tests.pyodide_support import (
     run_on_pyodide,
     states,
 )
-from tebiki import engine
+from tebiki.core import engine
 
 pytestmark = needs_node
 

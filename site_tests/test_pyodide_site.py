@@ -23,7 +23,7 @@ from site_tests.pyodide_support import (
     needs_node,
     vendor_pyodide,
 )
-from tebiki import engine
+from tebiki.core import engine
 
 pytestmark = [needs_node, needs_chromium, pytest.mark.browser]
 

@@ -59,13 +59,13 @@ def test_the_wheel_carries_the_very_source_files_the_build_uses(built):
     runtime, _, manifest = built
     with zipfile.ZipFile(runtime / manifest["wheel"]) as whl:
         names = set(whl.namelist())
-        for module in ("engine.py", "wizard_html.py", "__init__.py"):
+        for module in ("__init__.py", "core/__init__.py", "core/engine.py", "core/render.py",
+                       "core/bridge.py"):
             assert whl.read(f"tebiki/{module}") == (ROOT / "src" / "tebiki" / module).read_bytes()
-        bridge = ROOT / "pyodide" / "tebiki_browser.py"
-        assert whl.read("tebiki_browser.py") == bridge.read_bytes()
     # Nothing that needs PyYAML or MkDocs goes to the browser.
     assert {n for n in names if n.startswith("tebiki/")} == {
-        "tebiki/__init__.py", "tebiki/engine.py", "tebiki/wizard_html.py"}
+        "tebiki/__init__.py", "tebiki/core/__init__.py", "tebiki/core/engine.py",
+        "tebiki/core/render.py", "tebiki/core/bridge.py"}
 
 
 def test_the_standard_library_is_bytecode_only_and_smaller_than_stock(built):

@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from tebiki import engine, wizard_html
+from tebiki.core import engine
+from tebiki.core import render as wizard_html
 
 
 @pytest.mark.parametrize("text", ["", "a & b < c > d", "\"quoted\" and 'single'", "&amp;",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tebiki.content import Bundle, load_bundle
+from tebiki.load.content import Bundle, load_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "decision_trees"
@@ -59,7 +59,7 @@ def server(site: Path):
 def hosted(site: Path):
     """The built site served as a good host would (`tebiki host`): compressed copies,
     cache headers; its address, like http://127.0.0.1:<port>/."""
-    from tebiki import host
+    from tebiki.site import host
 
     httpd = host.server(site, port=0)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

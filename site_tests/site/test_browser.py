@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tebiki import engine
+from tebiki.core import engine
 
 from ..conftest import poll_until
 

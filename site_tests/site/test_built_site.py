@@ -13,8 +13,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tebiki import engine
-from tebiki.mkdocs_site import wizard_states
+from tebiki.core import engine
+from tebiki.site.mkdocs import wizard_states
 
 from .conftest import CONTENT, build
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import brotli
 import pytest
 
-from tebiki import compress
+from tebiki.site import compress
 
 from ..conftest import poll_until
 

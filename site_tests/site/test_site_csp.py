@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tebiki import csp
+from tebiki.site import csp
 
 from ..conftest import poll_until
 from .test_browser import PREFIX, SEARCH, page_types, search

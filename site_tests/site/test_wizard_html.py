@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tebiki import engine, wizard_html
-from tebiki.mkdocs_site import wizard_states
+from tebiki.core import engine
+from tebiki.core import render as wizard_html
+from tebiki.site.mkdocs import wizard_states
 
 SRC = Path(wizard_html.__file__).parent
 TREE = "pin-reset"
@@ -116,11 +117,11 @@ def test_continue_links_start_the_next_tree_pre_answered(site_bundle):
                 assert not walked["unused"], link
 
 
-def test_it_runs_as_a_top_level_module_next_to_the_engine_with_the_stdlib_only(tmp_path,
-                                                                               site_bundle):
-    """As on Pyodide: engine.py and wizard_html.py side by side, no tebiki package."""
-    for name in ("engine.py", "wizard_html.py"):
-        shutil.copy(SRC / name, tmp_path / name)
+def test_the_core_runs_alone_with_the_standard_library_only(tmp_path, site_bundle):
+    """As in the browser: the tebiki.core package alone, no PyYAML, MkDocs or Jinja."""
+    package = tmp_path / "tebiki"
+    shutil.copytree(SRC, package / "core", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(SRC.parent / "__init__.py", package / "__init__.py")
     tree = site_bundle.trees[TREE]
     (tmp_path / "input.json").write_text(json.dumps({"tree": tree, "labels": site_bundle.labels,
                                                      "trees": site_bundle.trees}),
@@ -128,13 +129,15 @@ def test_it_runs_as_a_top_level_module_next_to_the_engine_with_the_stdlib_only(t
     script = (
         "import json, sys\n"
         "sys.path.insert(0, '.')\n"
-        "import engine, wizard_html\n"
+        "from tebiki.core import engine, render\n"
         "data = json.load(open('input.json', encoding='utf-8'))\n"
         "r = engine.next_step(data['tree'], {}, '2026-11-30T09:00')\n"
-        "print(wizard_html.render_state(r, data['labels'], 'ja', root='/wizard/',"
+        "print(render.render_state(r, data['labels'], 'ja', root='/wizard/',"
         " now='2026-11-30T09:00', trees=data['trees']))\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('tebiki', 'yaml', 'mkdocs'))\n"
-        "assert not bad, bad\n")
+        "ours = sorted(m for m in sys.modules if m.split('.')[0] in ('tebiki', 'yaml', 'mkdocs',"
+        " 'jinja2', 'markupsafe'))\n"
+        "assert set(ours) <= {'tebiki', 'tebiki.core', 'tebiki.core.engine',"
+        " 'tebiki.core.render'}, ours\n")
     out = subprocess.run([sys.executable, "-I", "-S", "-c", script], cwd=tmp_path,
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr

@@ -17,12 +17,12 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from . import engine
-from .compile import dumps, write_bundle
-from .content import DEFAULT_ROOT, Bundle, compile_content, load_content
-from .outdir import Output, OutputError
-from .render_text import TextRenderer
-from .validate import REVIEW_AGE_MONTHS
+from tebiki.core import engine
+from tebiki.load.compile import dumps, write_bundle
+from tebiki.load.content import DEFAULT_ROOT, Bundle, compile_content, load_content
+from tebiki.load.validate import REVIEW_AGE_MONTHS
+from tebiki.render.text import TextRenderer
+from tebiki.site.output import Output, OutputError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
@@ -141,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _failed(args: argparse.Namespace, exc: Exception) -> int:
-    from .build import one_line
+    from tebiki.site.build import one_line
 
     if args.verbose:
         traceback.print_exc()
@@ -174,14 +174,14 @@ def _run(args: argparse.Namespace) -> int:
               f"{errors} error(s), {warnings} warning(s)")
         return EXIT_CONTENT if errors else EXIT_OK
     if args.command == "build":
-        from .build import build_site  # MkDocs is only needed here
+        from tebiki.site.build import build_site  # MkDocs is only needed here
 
         return build_site(args.content, args.out, search=not args.no_search,
                           handbook=not args.no_handbook, verbose=args.verbose)
     if args.command == "host":
         return _host(args)
     if args.command == "handbook":
-        from .handbook import run  # Playwright and pypdf are only needed here
+        from tebiki.handbook.compose import run  # Playwright and pypdf are only needed here
 
         return run(args.content, args.out, args.lang)
     if args.command == "compile":
@@ -293,7 +293,7 @@ def _answer(bundle: Bundle, args: argparse.Namespace) -> int:
 
 
 def _graph(bundle: Bundle, args: argparse.Namespace) -> int:
-    from . import graph
+    from tebiki.render import graph
 
     tree = _tree(bundle, args.tree)
     if args.dot:
@@ -316,7 +316,7 @@ def _graph(bundle: Bundle, args: argparse.Namespace) -> int:
 
 
 def _host(args: argparse.Namespace) -> int:
-    from .host import server
+    from tebiki.site.host import server
 
     if not (args.site / "index.html").is_file():
         raise UsageError(f"{args.site} holds no built site (no index.html): run tebiki build")

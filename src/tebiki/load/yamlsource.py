@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from .problems import Problem
+from tebiki.load.problems import Problem
 
 try:  # the C parser is several times faster; same node graph
     from yaml import CSafeLoader as _Loader

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .problems import Problem
+from tebiki.load.problems import Problem
 
 SLOT = re.compile(r"\{(\w+)\}")
 

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import engine
+from tebiki.core import engine
 
 _INTERNAL = {"_key", "index", "broken"}
 

@@ -31,13 +31,13 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import csp
-from .compress import compress_site
-from .content import DEFAULT_ROOT, compile_content, load_content
-from .outdir import MARKER, Output, OutputError
-from .procs import child_options
+from tebiki.load.content import DEFAULT_ROOT, compile_content, load_content
+from tebiki.site import csp
+from tebiki.site.compress import compress_site
+from tebiki.site.output import MARKER, Output, OutputError
+from tebiki.site.procs import child_options
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUILD = 0, 1, 2, 3
 
 
@@ -148,7 +148,7 @@ def normalize_pagefind(site_dir: Path) -> None:
 def add_browser_runtime(bundle, site_dir: Path) -> None:
     """Pyodide, the engine and the compiled trees into site_dir/_tebiki/, so the
     wizard pages can answer in the page (scripts/vendor_pyodide.py, pyodide/)."""
-    from .compile import write_bundle
+    from tebiki.load.compile import write_bundle
 
     with tempfile.TemporaryDirectory(prefix="tebiki-compiled-") as tmp:
         write_bundle(bundle.trees, bundle.records, bundle.labels, Path(tmp))
@@ -164,7 +164,7 @@ def add_browser_runtime(bundle, site_dir: Path) -> None:
 def add_embed(bundle, site_dir: Path, config_file: Path) -> None:
     """The widget for other sites: embed pages (/embed/..., /en/embed/...) and the loader
     _tebiki/embed-v1.js (src/tebiki/embed.py); after the runtime, which they use."""
-    from .embed import EmbedError, write_embed
+    from tebiki.site.embed import EmbedError, write_embed
 
     try:
         write_embed(bundle, site_dir, config_file)
@@ -174,8 +174,8 @@ def add_embed(bundle, site_dir: Path, config_file: Path) -> None:
 
 def make_handbooks(bundle, out: Path, config_file: Path) -> dict:
     """The printable handbooks (one A4 PDF per language) into `out` (src/tebiki/handbook.py)."""
-    from .handbook import HandbookError
-    from .handbook import make_handbooks as make
+    from tebiki.handbook.compose import HandbookError
+    from tebiki.handbook.compose import make_handbooks as make
 
     try:
         return make(bundle, out, config_file=config_file,
@@ -235,7 +235,7 @@ def _build(target: Output, content: Path, config_file: Path, *, search: bool,
 
 def _build_into(target: Output, bundle, content: Path, config_file: Path, *, search: bool,
                 handbook: bool, verbose: bool) -> None:
-    from . import mkdocs_site
+    from tebiki.site import mkdocs as mkdocs_site
 
     mkdocs_site.use_bundle(content, bundle)
     staging = target.staging()

@@ -12,12 +12,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .compile import compile_records, compile_tree
-from .labels import check_label_set
-from .problems import ERROR, ContentError, Problem, display_path
-from .schema import RECORD_KINDS, check_labels, check_records, check_tree
-from .validate import REVIEW_AGE_MONTHS, LoadedRecords, LoadedTree, PathReport, Validator
-from .yamlsource import read_source
+from tebiki.load.compile import compile_records, compile_tree
+from tebiki.load.labels import check_label_set
+from tebiki.load.problems import ERROR, ContentError, Problem, display_path
+from tebiki.load.schema import RECORD_KINDS, check_labels, check_records, check_tree
+from tebiki.load.validate import REVIEW_AGE_MONTHS, LoadedRecords, LoadedTree, PathReport, Validator
+from tebiki.load.yamlsource import read_source
 
 DEFAULT_ROOT = Path("decision_trees")
 

@@ -12,8 +12,8 @@ import difflib
 import re
 from typing import Any
 
-from .problems import ERROR, Problem
-from .yamlsource import BOOL_HINT, Key, Source
+from tebiki.load.problems import ERROR, Problem
+from tebiki.load.yamlsource import BOOL_HINT, Key, Source
 
 LANGS = ("ja", "en")
 LANG_NAMES = {"ja": "Japanese", "en": "English"}

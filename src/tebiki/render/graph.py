@@ -21,7 +21,7 @@ import subprocess
 import unicodedata
 import xml.etree.ElementTree as ET
 
-from .wizard_html import Words, plain
+from tebiki.core.render import Words, plain
 
 FONT = "Noto Sans CJK JP"
 FONT_STACK = f"'{FONT}', 'Hiragino Sans', 'Yu Gothic', 'Meiryo', sans-serif"
@@ -104,7 +104,7 @@ def _condition(tree: dict, cond: dict, words: Words) -> str:
 
 def question_numbers(tree: dict) -> dict[str, int]:
     """Questions numbered in the order a reader meets them (as on the guide page)."""
-    from .render_html import _questions_in_order
+    from tebiki.render.guide import _questions_in_order
 
     return {qid: n for n, (qid, _q) in enumerate(_questions_in_order(tree), 1)}
 

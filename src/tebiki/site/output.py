@@ -32,7 +32,7 @@ from pathlib import Path
 MARKER = ".tebiki-output"
 MARKER_TEXT = ("This folder was made by tebiki. `tebiki build` and `tebiki compile` may "
                "replace it as a whole.\n")
-ROOT = Path(__file__).resolve().parents[2]  # the project: mkdocs.yml, content/, …
+ROOT = Path(__file__).resolve().parents[3]  # the project: mkdocs.yml, content/, …
 # What older versions wrote without a marker: a site has its wizard runtime's
 # manifest; a compiled bundle is these files and nothing else.
 _OLD_SITE = Path("_tebiki") / "manifest.json"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .labels import SLOT
-from .wizard_html import bring_groups, day_labels, explained_docs, plain
+from tebiki.core.render import bring_groups, day_labels, explained_docs, plain
+from tebiki.load.labels import SLOT
 
 
 class TextRenderer:

@@ -13,9 +13,8 @@ from __future__ import annotations
 import html
 import re
 
-from . import engine
-from .content import Bundle
-from .wizard_html import (
+from tebiki.core import engine
+from tebiki.core.render import (
     Words,
     checklist,
     contact_html,
@@ -27,6 +26,7 @@ from .wizard_html import (
     sources_block,
     state_url,
 )
+from tebiki.load.content import Bundle
 
 PIN_PLACE_LABELS = {"store": "place-store", "counter": "place-counter",
                     "online": "place-online", "app": "place-app"}

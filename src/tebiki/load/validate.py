@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from . import engine
-from .problems import ERROR, WARNING, Problem
-from .yamlsource import Key, Source
+from tebiki.core import engine
+from tebiki.load.problems import ERROR, WARNING, Problem
+from tebiki.load.yamlsource import Key, Source
 
 PATH_LIMIT = 1_000_000
 REVIEW_AGE_MONTHS = 12

@@ -48,12 +48,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from . import render_html
-from .content import DEFAULT_ROOT, Bundle, load_bundle
-from .procs import die_with_parent
-from .wizard_html import Words, esc, inline
+from tebiki.core.render import Words, esc, inline
+from tebiki.load.content import DEFAULT_ROOT, Bundle, load_bundle
+from tebiki.render import guide as render_html
+from tebiki.site.procs import die_with_parent
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CONFIG = ROOT / "mkdocs.yml"
 STYLESHEET = Path(__file__).with_name("handbook.css")
 LANGS = ("ja", "en")
@@ -725,10 +725,10 @@ def make_handbooks(bundle: Bundle, out: Path, langs: Sequence[str] = LANGS, *,
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    from . import print_font
+    from tebiki.handbook import fonts as print_font
 
     if epoch is None:
-        from .build import source_date_epoch
+        from tebiki.site.build import source_date_epoch
 
         epoch = int(source_date_epoch(ROOT, DEFAULT_ROOT))
     if site_url is None:
@@ -829,7 +829,7 @@ def _size(size: int, words: Words) -> str:
 
 def run(content: Path, out: Path, langs: Sequence[str] | None = None) -> int:
     """`tebiki handbook`: check the content, print the PDFs, say what was made."""
-    from .build import check_content
+    from tebiki.site.build import check_content
 
     try:  # before any work: the PDFs go into this folder, beside what it holds
         out.mkdir(parents=True, exist_ok=True)

@@ -42,13 +42,13 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import engine
-from .mkdocs_site import favicon_data_url, wizard_states
-from .render_html import md_heading
-from .templates import Markup, render
-from .wizard_html import esc, page_title, plain, render_state, state_url
+from tebiki.core import engine
+from tebiki.core.render import esc, page_title, plain, render_state, state_url
+from tebiki.render.guide import md_heading
+from tebiki.render.templates import Markup, render
+from tebiki.site.mkdocs import favicon_data_url, wizard_states
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 WIDGET = ROOT / "widget"  # the widget's browser files, as written
 EMBED = "embed"  # the embed pages' folder, beside wizard/ in each language
 GUIDE = "guide"  # the site's guide pages (tebiki.mkdocs_site.GUIDE)

@@ -21,9 +21,9 @@ from urllib.parse import urlsplit
 
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import engine
-from .content import Bundle, load_bundle
-from .wizard_html import esc, page_title, render_state, state_url
+from tebiki.core import engine
+from tebiki.core.render import esc, page_title, render_state, state_url
+from tebiki.load.content import Bundle, load_bundle
 
 WIZARD = "wizard"
 GUIDE = "guide"

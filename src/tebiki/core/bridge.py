@@ -11,7 +11,8 @@ every runtime accepts (site_tests/test_micropython_subset.py).
 import json
 import sys
 
-from tebiki import engine, wizard_html
+from . import engine
+from . import render as state_html
 
 # The folder of the guide pages, beside the wizard's (tebiki.mkdocs_site.GUIDE).
 GUIDE = "guide"
@@ -95,13 +96,13 @@ def render(request: str) -> str:
     # guides beside the wizard folder (as tebiki.mkdocs_site lays them out).
     root = "../" * (len(options) + 1)
     guide = f"{root}../{GUIDE}/{tree_id}/" if tree_id in _guides else None
-    html = wizard_html.render_state(result, _labels, lang, root=root, now=now, trees=_trees,
+    html = state_html.render_state(result, _labels, lang, root=root, now=now, trees=_trees,
                                     guide_url=guide, embed=bool(req.get("embed")))
     return dumps({
         "tree": tree_id,
         "html": html,
-        "title": wizard_html.page_title(result, lang),
-        "url": wizard_html.state_url("", tree_id, options),
+        "title": state_html.page_title(result, lang),
+        "url": state_html.state_url("", tree_id, options),
         "answers": answers,
         "path": [[a["question"], a["option"]] for a in result["answers"]],
     })

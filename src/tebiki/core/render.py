@@ -24,10 +24,7 @@ have ids stable per tree, outcome and document.
 import re
 from datetime import date, datetime
 
-try:
-    from . import engine
-except ImportError:  # loaded as a top-level module (Pyodide), next to engine.py
-    import engine  # type: ignore[no-redef]
+from . import engine
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 REGION_ID = "tebiki-wizard"

@@ -1,0 +1,1 @@
+"""The printed handbook: one A4 PDF per language, printed by Chromium."""

@@ -1,0 +1,1 @@
+"""Loading content: YAML, its shape, its validation, the compiled JSON."""
