@@ -43,12 +43,12 @@ paths: $(STAMP)
 compile: $(STAMP)
 	$(BIN)/tebiki compile --out build/compiled
 
-# Rewrite the golden path listings; review the change with `git diff site_tests/snapshots`.
+# Rewrite the golden path listings; review the change with `git diff tests/content/snapshots`.
 snapshots: $(STAMP)
 	$(BIN)/python scripts/update_snapshots.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check src site_tests scripts macros pyodide
+	$(BIN)/ruff check src tests scripts
 
 test: setup lint
 	$(BIN)/tebiki check

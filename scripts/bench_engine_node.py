@@ -32,20 +32,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from site_tests.micropython_support import (  # noqa: E402
+import vendor_pyodide  # noqa: E402
+from tests.support.micropython import (  # noqa: E402
     NPM_MICROPYTHON,
     SHARED_FILES,
     run_on_micropython,
 )
-from site_tests.pyodide_support import (  # noqa: E402
+from tests.support.pyodide import (  # noqa: E402
     FIXED_NOWS,
     compile_content,
     load_trees,
     states,
     with_site_labels,
 )
-
-import vendor_pyodide  # noqa: E402
 
 SIZES_JS = """
 const fs = require("fs"), zlib = require("zlib");

@@ -22,9 +22,11 @@ from pathlib import Path
 import yaml
 
 from tebiki.load.content import load_content
+from tebiki.site import config as site_config
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "site_tests" / "fixtures" / "mini"
+LANGUAGES = site_config.load(ROOT / "mkdocs.yml").languages
+FIXTURE = ROOT / "tests" / "fixtures" / "mini"
 
 
 def text(s: str) -> dict:
@@ -67,7 +69,7 @@ def measure(depth: int, repeats: int) -> tuple[int, float]:
         times = []
         for _ in range(repeats):
             start = time.perf_counter()
-            content = load_content(root)
+            content = load_content(root, languages=LANGUAGES)
             times.append(time.perf_counter() - start)
         if content.errors:
             sys.exit("synthetic tree has errors:\n" + "\n".join(p.format() for p in content.errors))

@@ -39,7 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from site_tests.pyodide_support import (  # noqa: E402
+import vendor_pyodide  # noqa: E402
+from tests.support.pyodide import (  # noqa: E402
     CHROMIUM_ARGS,
     SiteServer,
     compile_content,
@@ -48,7 +49,6 @@ from site_tests.pyodide_support import (  # noqa: E402
     write_fixture_site,
 )
 
-import vendor_pyodide  # noqa: E402
 from tebiki.core import engine  # noqa: E402
 
 STEP_JS = """async (option) => {

@@ -1,6 +1,6 @@
-"""Rewrite the golden path listings in site_tests/snapshots/ from the current content.
+"""Rewrite the golden path listings in tests/content/snapshots/ from the current content.
 
-    make snapshots          (then review: git diff site_tests/snapshots)
+    make snapshots          (then review: git diff tests/content/snapshots)
 
 The snapshot test never writes these files; this script is the only thing
 that does, so every change to what a reader is told shows up as a diff.
@@ -14,14 +14,16 @@ from pathlib import Path
 from tebiki.cli import format_paths, path_listing
 from tebiki.load.content import compile_content, load_content
 from tebiki.load.problems import ContentError
+from tebiki.site import config as site_config
 
 ROOT = Path(__file__).resolve().parent.parent
-SNAPSHOTS = ROOT / "site_tests" / "snapshots"
+LANGUAGES = site_config.load(ROOT / "mkdocs.yml").languages
+SNAPSHOTS = ROOT / "tests" / "content" / "snapshots"
 
 
 def main() -> int:
     try:
-        bundle = compile_content(load_content(ROOT / "decision_trees"))
+        bundle = compile_content(load_content(ROOT / "decision_trees", languages=LANGUAGES))
     except ContentError as exc:
         print(exc, file=sys.stderr)
         return 1

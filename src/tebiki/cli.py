@@ -1,4 +1,5 @@
-"""The `tebiki` command: check, paths, answer, compile, build, handbook.
+"""The `tebiki` command: new, check, serve, build, paths, answer, graph, handbook, host,
+compile.
 
 Exit status: 0 when clean, 1 when the content has errors, 2 for usage errors
 (a refused --out, a build already running into it), 3 when a build failed.
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from tebiki.core import engine
 from tebiki.load.compile import dumps, write_bundle
-from tebiki.load.content import DEFAULT_ROOT, Bundle, compile_content, load_content
+from tebiki.load.content import Bundle, compile_content, load_content
 from tebiki.load.validate import REVIEW_AGE_MONTHS
 from tebiki.render.text import TextRenderer
 from tebiki.site.output import Output, OutputError
@@ -34,8 +35,12 @@ class UsageError(Exception):
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tebiki", description=__doc__.splitlines()[0])
-    parser.add_argument("--content", type=Path, default=DEFAULT_ROOT,
-                        help="folder with the trees and records (default: decision_trees)")
+    parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"),
+                        help="the site's mkdocs.yml: its languages and tebiki's options "
+                        "(default: mkdocs.yml here)")
+    parser.add_argument("--content", type=Path,
+                        help="folder with the trees and records (default: the tebiki "
+                        "plugin's `content:` in mkdocs.yml, decision_trees)")
     # -v after any command: the details of a failure (a traceback, MkDocs' log)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-v", "--verbose", action="store_true",
@@ -44,21 +49,22 @@ def _parser() -> argparse.ArgumentParser:
                       common)
 
     check = sub.add_parser("check", help="validate every tree and record; list every problem")
-    check.add_argument("--review-age-months", type=_months, default=REVIEW_AGE_MONTHS,
+    check.add_argument("--review-age-months", type=_months, default=None,
                        metavar="N", help="warn about 'reviewed:' dates older than N months "
-                       f"(default: {REVIEW_AGE_MONTHS})")
+                       "(default: the tebiki plugin's `review_age_months`, "
+                       f"{REVIEW_AGE_MONTHS} if it has none)")
     check.add_argument("--today", type=_day, metavar="YYYY-MM-DD",
                        help="measure review ages from this day (default: today)")
 
     paths = sub.add_parser("paths", help="every path from the start to an outcome")
     paths.add_argument("tree", help="tree id, or 'all'")
-    paths.add_argument("--lang", choices=("ja", "en"), required=True)
+    paths.add_argument("--lang", required=True, help="a language of the site (mkdocs.yml)")
     paths.add_argument("--json", action="store_true", help="print JSON")
 
     answer = sub.add_parser("answer", help="the next question or the outcome for some answers")
     answer.add_argument("tree")
     answer.add_argument("answers", nargs="*", metavar="QUESTION=OPTION")
-    answer.add_argument("--lang", choices=("ja", "en"), required=True)
+    answer.add_argument("--lang", required=True, help="a language of the site")
     answer.add_argument("--now", help="local time, like 2026-11-28T09:30 (for opening hours)")
     answer.add_argument("--json", action="store_true", help="print the engine's JSON")
 
@@ -72,13 +78,13 @@ def _parser() -> argparse.ArgumentParser:
     book = sub.add_parser("handbook", help="print the handbook (A4 PDF) of each language "
                           "into --out (needs Chromium)")
     book.add_argument("--out", type=Path, default=Path("build/handbook"))
-    book.add_argument("--lang", choices=("ja", "en"), action="append",
-                      help="only this language (may be given twice; default: both)")
+    book.add_argument("--lang", action="append",
+                      help="only this language (may be given again; default: every one)")
 
     graph = sub.add_parser("graph", help="a tree's whole flow as a picture (SVG): questions "
                            "and outcomes as boxes, answers as arrows")
     graph.add_argument("tree")
-    graph.add_argument("--lang", choices=("ja", "en"), required=True)
+    graph.add_argument("--lang", required=True, help="a language of the site")
     graph.add_argument("--out", type=Path, help="write the SVG here (default: print it)")
     graph.add_argument("--dot", action="store_true", help="print the Graphviz source instead")
 
@@ -87,6 +93,15 @@ def _parser() -> argparse.ArgumentParser:
     host.add_argument("site", type=Path, nargs="?", default=Path("site"))
     host.add_argument("--bind", default="127.0.0.1")
     host.add_argument("--port", type=int, default=8000)
+
+    new = sub.add_parser("new", help="write a small working site to start from: two "
+                         "languages, an example tree, its records, a guide page")
+    new.add_argument("dir", type=Path)
+
+    serve = sub.add_parser("serve", help="preview the site at http://127.0.0.1:8000/, "
+                           "rebuilt on every save; content errors show on the page")
+    serve.add_argument("--bind", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
 
     comp = sub.add_parser("compile", help="write the JSON bundle for the site and the browser")
     comp.add_argument("--out", type=Path, default=Path("build/compiled"))
@@ -150,8 +165,29 @@ def _failed(args: argparse.Namespace, exc: Exception) -> int:
     return EXIT_FAILED
 
 
+def _site(args: argparse.Namespace):
+    """The site's configuration (mkdocs.yml), its content folder as given."""
+    from dataclasses import replace
+
+    from tebiki.site.config import ConfigError, load
+
+    try:
+        site = load(args.config)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.content is not None:
+        site = replace(site, content=args.content.resolve())
+    langs = getattr(args, "lang", None) or []
+    for lang in [langs] if isinstance(langs, str) else langs:
+        if lang not in site.codes:
+            raise UsageError(f"--lang {lang}: the site's languages are "
+                             f"{', '.join(site.codes)} (mkdocs.yml)")
+    return site
+
+
 def _load(args: argparse.Namespace) -> Bundle | None:
-    content = load_content(args.content)
+    site = _site(args)
+    content = load_content(site.content, languages=site.languages)
     for problem in content.problems:
         print(problem.format(), file=sys.stderr)
     if content.errors:
@@ -163,8 +199,11 @@ def _load(args: argparse.Namespace) -> Bundle | None:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
-        content = load_content(args.content, today=args.today,
-                               review_age_months=args.review_age_months)
+        site = _site(args)
+        content = load_content(site.content, languages=site.languages, today=args.today,
+                               review_age_months=args.review_age_months
+                               if args.review_age_months is not None
+                               else site.review_age_months)
         for problem in content.problems:
             print(problem.format(), file=sys.stderr)
         paths = sum(r.paths for r in content.reports.values())
@@ -176,17 +215,21 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "build":
         from tebiki.site.build import build_site  # MkDocs is only needed here
 
-        return build_site(args.content, args.out, search=not args.no_search,
-                          handbook=not args.no_handbook, verbose=args.verbose)
+        return build_site(args.config, args.out, content=args.content,
+                          search=not args.no_search, handbook=not args.no_handbook,
+                          verbose=args.verbose)
     if args.command == "host":
         return _host(args)
+    if args.command == "new":
+        return _new(args)
+    if args.command == "serve":
+        return _serve(args)
     if args.command == "handbook":
-        from tebiki.handbook.compose import run  # Playwright and pypdf are only needed here
-
-        return run(args.content, args.out, args.lang)
+        return _handbook(args)
     if args.command == "compile":
         # The output folder is judged and locked before any work.
-        with Output(args.out, args.content) as target:
+        site = _site(args)
+        with Output(args.out, site.content, site.root) as target:
             return _run_with_content(args, target)
     return _run_with_content(args, None)
 
@@ -312,6 +355,57 @@ def _graph(bundle: Bundle, args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UsageError(f"cannot write {args.out}: {exc.strerror}") from exc
         print(f"wrote {args.out}")
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from tebiki.site.scaffold import ScaffoldError, new_site
+
+    try:
+        written = new_site(args.dir)
+    except (ScaffoldError, OSError) as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"wrote a new site into {args.dir} ({len(written)} files). Next:\n"
+          f"  cd {args.dir}\n  npm install     # the in-browser wizard's runtime (once)\n"
+          "  tebiki serve    # preview it, rebuilt as you edit\n"
+          "  tebiki build    # the whole site into site/")
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from tebiki.site.serve import serve
+
+    _site(args)  # a clear message for a missing or broken mkdocs.yml
+    serve(args.config, bind=args.bind, port=args.port)
+    return EXIT_OK
+
+
+def _handbook(args: argparse.Namespace) -> int:
+    """`tebiki handbook`: check the content, print the PDFs, say what was made."""
+    import time
+
+    from tebiki.handbook.compose import HandbookError
+    from tebiki.handbook.printer import make_handbooks
+    from tebiki.site.build import check_content, source_date_epoch
+
+    site = _site(args)
+    if args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"--out {args.out} is a file: give a folder for the PDFs")
+    bundle = check_content(site)
+    if bundle is None:
+        return EXIT_CONTENT
+    started = time.perf_counter()
+    try:
+        made = make_handbooks(bundle, site, args.out, epoch=source_date_epoch(site),
+                              languages=args.lang)
+    except (HandbookError, OSError) as exc:
+        print(f"handbook failed: {exc}\n(the files in {args.out} were left as they were)",
+              file=sys.stderr)
+        return EXIT_FAILED
+    for printed in made.values():
+        print(f"{args.out / printed.name}: {printed.pages} pages, {printed.size / 1024:.0f} KB, "
+              f"{printed.seconds:.1f} s")
+    print(f"made {len(made)} handbook(s) in {time.perf_counter() - started:.1f} s")
     return EXIT_OK
 
 

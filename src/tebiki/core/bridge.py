@@ -5,7 +5,7 @@ wizard_html only), and importable on CPython and MicroPython too, so tests can
 compare the interpreters call for call. Every call takes and returns JSON text:
 one string crosses the JavaScript boundary each way, and nothing depends on how
 Pyodide or MicroPython converts objects. Like the engine, it keeps to the Python
-every runtime accepts (site_tests/test_micropython_subset.py).
+every runtime accepts (tests/core/test_micropython_subset.py).
 """
 
 import json

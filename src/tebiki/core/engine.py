@@ -2,7 +2,7 @@
 
 This one file runs at build time on CPython and in the visitor's browser on
 Pyodide or MicroPython, so it imports the standard library only, keeps to the
-Python both accept (site_tests/test_micropython_subset.py says what that is),
+Python both accept (tests/core/test_micropython_subset.py says what that is),
 and works on plain dicts and lists as loaded from the compiled JSON. Every
 function is deterministic: the only clock is the `now` a caller passes in.
 

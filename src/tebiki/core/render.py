@@ -4,7 +4,7 @@ The static site renders every reachable state with this module at build time,
 and the browser runtime calls the very same `render_state` on Pyodide (or
 MicroPython) to redraw the wizard without a reload. So, like the engine, it
 imports the standard library only, keeps to the Python both runtimes accept
-(site_tests/test_micropython_subset.py), and loads both as a package member
+(tests/core/test_micropython_subset.py), and loads both as a package member
 and as a top-level module next to `engine.py`.
 
 Input is what `engine.next_step` returns, the labels (every `ui/*.yaml`
@@ -25,10 +25,28 @@ import re
 from datetime import date, datetime
 
 from . import engine
+from .contract import (
+    BACK_CLASS,
+    CHECK_CLASS,
+    DATA_ANSWERS,
+    DATA_EMBED,
+    DATA_LANG,
+    DATA_NODE,
+    DATA_OPTION,
+    DATA_QUESTION,
+    DATA_ROOT,
+    DATA_STATE,
+    DATA_TREE,
+    HEADING_ID,
+    HIDDEN_CLASS,
+    HINT_ID,
+    OPTION_CLASS,
+    PRINT_ATTR,
+    REGION_ID,
+)
+from .layout import state_url
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-REGION_ID = "tebiki-wizard"
-HEADING_ID = "tebiki-heading"
 
 # `[^\n]` holds a real newline (MicroPython's re reads `\n` as the letter n), and
 # stands for `.`, which matches a newline on MicroPython but not on CPython.
@@ -95,11 +113,6 @@ def _slot_name(name: str) -> bool:
 def plain(text: str) -> str:
     """A content text without its light Markdown, not escaped (for titles)."""
     return _BOLD.sub(r"\1", text)
-
-
-def state_url(root: str, tree_id: str, options: list) -> str:
-    """The URL of the state reached by choosing `options` in order."""
-    return root + tree_id + "/" + "".join(o + "/" for o in options)
 
 
 class Words:
@@ -248,15 +261,15 @@ def render_state(result: dict, labels: dict, lang: str, *, root: str,
     attrs = [
         ("id", REGION_ID),
         ("class", f"tebiki-wizard tebiki-wizard--{result['type']}"),
-        ("data-tree", result["tree"]),
-        ("data-lang", lang),
-        ("data-state", result["type"]),
-        ("data-node", result["id"]),
-        ("data-root", root),
-        ("data-answers", "{" + answers + "}"),
+        (DATA_TREE, result["tree"]),
+        (DATA_LANG, lang),
+        (DATA_STATE, result["type"]),
+        (DATA_NODE, result["id"]),
+        (DATA_ROOT, root),
+        (DATA_ANSWERS, "{" + answers + "}"),
     ]
     if embed:
-        attrs.append(("data-embed", "true"))
+        attrs.append((DATA_EMBED, "true"))
     head = "<div " + " ".join(f'{k}="{esc(v)}"' for k, v in attrs) + ">"
     if result["type"] == "question":
         body = _question(result, words, root, options)
@@ -288,7 +301,7 @@ def _back_link(words: Words, root: str, tree: str, options: list) -> list:
     if not options:
         return []
     back = state_url(root, tree, options[:-1])
-    return [f'<p class="tebiki-back-wrap"><a class="tebiki-back" href="{esc(back)}">'
+    return [f'<p class="tebiki-back-wrap"><a class="{BACK_CLASS}" href="{esc(back)}">'
             f'{words.label("back")}</a></p>']
 
 
@@ -300,16 +313,16 @@ def _question(result: dict, words: Words, root: str, options: list) -> str:
                  f'{words.text(result["text"])}</h1>')
     described = ""
     if result.get("hint"):
-        parts.append(f'<p class="tebiki-hint" id="tebiki-hint">{words.rich(result["hint"])}</p>')
-        described = ' aria-describedby="tebiki-hint"'
+        parts.append(f'<p class="tebiki-hint" id="{HINT_ID}">{words.rich(result["hint"])}</p>')
+        described = f' aria-describedby="{HINT_ID}"'
     items = []
     for option in result["options"]:
         href = state_url(root, tree, options + [option["id"]])
         hint = ""
         if option.get("hint"):
             hint = f'<span class="tebiki-option__hint">{words.text(option["hint"])}</span>'
-        items.append(f'<li><a class="tebiki-option" href="{esc(href)}" '
-                     f'data-option="{esc(option["id"])}">'
+        items.append(f'<li><a class="{OPTION_CLASS}" href="{esc(href)}" '
+                     f'{DATA_OPTION}="{esc(option["id"])}">'
                      f'<span class="tebiki-option__label">{words.text(option["label"])}</span>'
                      f'{hint}</a></li>')
     parts.append(f'<ul class="tebiki-options" aria-labelledby="{HEADING_ID}"{described}>'
@@ -332,7 +345,7 @@ def _outcome(result: dict, words: Words, root: str, options: list, now: datetime
         parts.append(f'<p class="tebiki-summary">{words.rich(result["summary"])}</p>')
     # Printing needs the browser's print dialog: the page script shows this button.
     parts.append(f'<p class="tebiki-print" hidden><button type="button" class="tebiki-button" '
-                 f'data-tebiki-print>{words.label("print-plan")}</button></p>')
+                 f'{PRINT_ATTR}>{words.label("print-plan")}</button></p>')
     parts.append("</div>")
     parts.append(outcome_body(result, words, level=2, check_prefix=f"tebiki-check-{tree}-"
                               f"{result['id']}", now=now, id_prefix="tebiki-"))
@@ -373,8 +386,8 @@ def _answers(result: dict, words: Words, root: str, options: list) -> str:
         rows.append(f'<div class="tebiki-answers__row"><dt>{words.text(answer["text"])}</dt>'
                     f'<dd>{words.text(answer["label"])}</dd>'
                     f'<dd class="tebiki-answers__change"><a href="{esc(href)}" '
-                    f'data-question="{esc(answer["question"])}">{words.label("change")}'
-                    f'<span class="tebiki-visually-hidden"> ({hidden})</span>'
+                    f'{DATA_QUESTION}="{esc(answer["question"])}">{words.label("change")}'
+                    f'<span class="{HIDDEN_CLASS}"> ({hidden})</span>'
                     '</a></dd></div>')
     return (_h(2, words.label("your-answers"), "tebiki-your-answers")
             + '\n<dl class="tebiki-answers">' + "".join(rows) + "</dl>")
@@ -583,7 +596,7 @@ def checklist(bring: list, words: Words, prefix: str, *, level: int = 3,
                 note = f'<span class="tebiki-doc__note">{words.rich(item["note"])}</span>' \
                     if item.get("note") else ""
                 rows.append(f'<li class="tebiki-checklist__item"><input type="checkbox" '
-                            f'class="tebiki-check" id="{esc(box)}"><label for="{esc(box)}">'
+                            f'class="{CHECK_CLASS}" id="{esc(box)}"><label for="{esc(box)}">'
                             f'{body}</label>{note}{_extra(item, words)}</li>')
             parts.append('<ul class="tebiki-checklist">' + "".join(rows) + "</ul>")
     explained = explained_docs(bring)
@@ -686,7 +699,7 @@ def new_tab_note(words: Words, new_tab: bool) -> str:
     """What a screen reader hears after such a link's text ('' for an ordinary link)."""
     if not new_tab:
         return ""
-    return f'<span class="tebiki-visually-hidden"> {words.label("new-tab")}</span>'
+    return f'<span class="{HIDDEN_CLASS}"> {words.label("new-tab")}</span>'
 
 
 def sources_block(sources: list, reviewed: str, words: Words, *, level: int | None,

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tebiki.load.compile import compile_records, compile_tree
 from tebiki.load.labels import check_label_set
@@ -19,12 +19,18 @@ from tebiki.load.schema import RECORD_KINDS, check_labels, check_records, check_
 from tebiki.load.validate import REVIEW_AGE_MONTHS, LoadedRecords, LoadedTree, PathReport, Validator
 from tebiki.load.yamlsource import read_source
 
-DEFAULT_ROOT = Path("decision_trees")
+
+class Language(NamedTuple):
+    """A language texts are written in: its code (`ja:`) and its name for messages."""
+
+    code: str
+    name: str
 
 
 @dataclass
 class Content:
     root: Path
+    languages: tuple = ()
     trees: dict[str, LoadedTree] = field(default_factory=dict)
     records: LoadedRecords = field(default_factory=LoadedRecords)
     problems: list[Problem] = field(default_factory=list)
@@ -80,11 +86,12 @@ def _yaml_files(folder: Path, root: Path, problems: list[Problem]) -> list[Path]
     return sorted(files.values())
 
 
-def load_content(root: Path = DEFAULT_ROOT, *, today: date | None = None,
+def load_content(root: Path, *, languages, today: date | None = None,
                  review_age_months: int = REVIEW_AGE_MONTHS) -> Content:
-    """Every tree, record and label under `root`, checked. `today` (default: the
+    """Every tree, record and label under `root`, checked. `languages` are the site's
+    (each with .code and .name: every text needs one of each); `today` (default: the
     real date) and `review_age_months` decide which `reviewed:` dates are too old."""
-    content = Content(root)
+    content = Content(root, tuple(languages))
     problems = content.problems
     if not root.is_dir():
         problems.append(Problem(str(root), 1, "no such folder: give the folder that holds "
@@ -112,7 +119,7 @@ def _load_records(content: Content) -> None:
         problems.extend(found)
         if source is None:
             continue
-        for kind, records in check_records(source, problems).items():
+        for kind, records in check_records(source, problems, content.languages).items():
             for rid, rec in records.items():
                 if rid in content.records.records[kind]:
                     first = content.records.sources[kind][rid]
@@ -137,7 +144,7 @@ def _load_labels(content: Content) -> None:
         problems.extend(found)
         if source is None:
             continue
-        checked = check_labels(source, problems)
+        checked = check_labels(source, problems, content.languages)
         declared = source.data.get("labels") if isinstance(source.data, dict) else None
         for lid in declared if isinstance(declared, dict) else {}:
             line = source.line(("labels", lid))
@@ -153,7 +160,8 @@ def _load_labels(content: Content) -> None:
     paths.sort(key=lambda p: p.name != "labels.yaml")
     ui_files = [display_path(p, content.root) for p in paths]
     problems.extend(check_label_set(content.labels, where, ui_files,
-                                    display_path(content.root)))
+                                    display_path(content.root),
+                                    [language.code for language in content.languages]))
 
 
 def _load_trees(content: Content) -> None:
@@ -167,7 +175,7 @@ def _load_trees(content: Content) -> None:
         problems.extend(found)
         if source is None:
             continue
-        model = check_tree(source, problems, path.stem)
+        model = check_tree(source, problems, path.stem, content.languages)
         if model is not None:
             content.trees[model["id"]] = LoadedTree(model, source)
 
@@ -183,5 +191,5 @@ def compile_content(content: Content) -> Bundle:
     return Bundle(trees, records, dict(sorted(content.labels.items())), warnings)
 
 
-def load_bundle(root: Path = DEFAULT_ROOT) -> Bundle:
-    return compile_content(load_content(root))
+def load_bundle(root: Path, *, languages) -> Bundle:
+    return compile_content(load_content(root, languages=languages))

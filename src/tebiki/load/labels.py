@@ -4,7 +4,7 @@ The renderers look labels up by id (`words.label("back")`) and fill their
 slots by name (`label("doc-n", name=…, n=…)`). A label missing from
 `ui/*.yaml`, or one with a slot the code does not fill, would only fail in the
 middle of a build; with this registry `tebiki check` reports it at its line.
-site_tests/test_labels.py scans the code for label ids, so this list cannot
+tests/load/test_labels.py scans the code for label ids, so this list cannot
 drift from what the renderers use.
 """
 
@@ -34,7 +34,6 @@ _JOIN = _label("a", "b")  # joins two items: "{a}、{b}"
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DOC_CATEGORIES = ("a", "b", "card", "authority", "form", "other")
 _PIN_PLACES = ("store", "counter", "online", "app")
-_LANGS = ("ja", "en")
 
 LABELS: dict[str, Label] = {
     # outcome parts and their headings
@@ -100,7 +99,6 @@ LABELS: dict[str, Label] = {
                      "handbook-intro", "handbook-kicker", "handbook-source",
                      "handbook-source-reviewed", "handbook-sources", "handbook-sources-intro",
                      "handbook-title"), _PLAIN),
-    **{f"handbook-edition-{lang}": _PLAIN for lang in _LANGS},
     "handbook-chapter-sources": _label("page", "publishers", "title"),
     "handbook-checked": _label("date"),
     "handbook-made": _label("date"),
@@ -122,13 +120,16 @@ OPTIONAL_PREFIXES: dict[str, Label] = {"lang-": _PLAIN}
 # Labels that content asks for by name: the heading of the documents `for:` a person
 # and of those for a `visit:` (validate.py checks that each one used is there).
 CONTENT_PREFIXES: dict[str, Label] = {"bring-for-": _PLAIN, "bring-visit-": _PLAIN}
+# Labels needed once per language of the site: the name of each language's handbook.
+LANGUAGE_PREFIXES: dict[str, Label] = {"handbook-edition-": _PLAIN}
 
 
 def spec(lid: str) -> Label | None:
     """The slots of label `lid`, or None for a label no renderer uses."""
     if lid in LABELS:
         return LABELS[lid]
-    for prefix, label in (*OPTIONAL_PREFIXES.items(), *CONTENT_PREFIXES.items()):
+    for prefix, label in (*OPTIONAL_PREFIXES.items(), *CONTENT_PREFIXES.items(),
+                          *LANGUAGE_PREFIXES.items()):
         if lid.startswith(prefix):
             return label
     return None
@@ -149,11 +150,12 @@ def slot_problems(text: str, label: Label) -> list[str]:
 
 
 def check_label_set(labels: dict[str, dict], where: dict[str, tuple[str, int]],
-                    ui_files: list[str], root: str) -> list[Problem]:
+                    ui_files: list[str], root: str, codes: list[str]) -> list[Problem]:
     """Every label the renderers need is there, and each text has the right slots.
 
     `where` gives the file and line of every label written in a ui file (even one
-    whose texts were refused, which is reported already); missing labels are
+    whose texts were refused, which is reported already); `codes` are the site's
+    languages (some labels are needed once per language); missing labels are
     reported at the first ui file, or at the ui folder when there is none."""
     problems = []
     for lid, texts in labels.items():
@@ -166,17 +168,21 @@ def check_label_set(labels: dict[str, dict], where: dict[str, tuple[str, int]],
         for lang, text in texts.items():
             for message in slot_problems(text, label):
                 problems.append(Problem(file, line, f"label '{lid}' ({lang}): {message}"))
-    missing = [lid for lid in LABELS if lid not in where]
+    needed = {**LABELS, **{prefix + code: label for prefix, label in LANGUAGE_PREFIXES.items()
+                           for code in codes}}
+    missing = [lid for lid in needed if lid not in where]
     if not missing:
         return problems
     if not ui_files:
         problems.append(Problem(f"{root}/ui", 1, "no ui/*.yaml files: the pages' own words "
-                                f"(labels: back, bring, …; {len(LABELS)} of them) live there; "
-                                "copy decision_trees/ui/ from tebiki and translate it"))
+                                f"(labels: back, bring, …; {len(needed)} of them) live there; "
+                                "copy the ui/ folder of a site made by `tebiki new` and "
+                                "translate it"))
         return problems
+    shape = "{" + ", ".join(f"{code}: …" for code in codes) + "}"
     for lid in missing:
-        example = " ".join("{" + s + "}" for s in sorted(LABELS[lid].slots))
+        example = " ".join("{" + s + "}" for s in sorted(needed[lid].slots))
         problems.append(Problem(ui_files[0], 1, f"label '{lid}' is missing: the pages need it; "
-                                f"add `{lid}: {{ja: …, en: …}}` under labels:"
+                                f"add `{lid}: {shape}` under labels:"
                                 + (f" (with {example})" if example else "")))
     return problems

@@ -15,8 +15,6 @@ from typing import Any
 from tebiki.load.problems import ERROR, Problem
 from tebiki.load.yamlsource import BOOL_HINT, Key, Source
 
-LANGS = ("ja", "en")
-LANG_NAMES = {"ja": "Japanese", "en": "English"}
 ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 # An id is a folder name in the site (wizard/<tree>/<option>/…/): 64 characters keep
 # the deepest page's path far below the file systems' limits (docs/FORMAT.md, Limits).
@@ -52,9 +50,10 @@ def _type_name(value: Any) -> str:
 class Checker:
     """Collects problems for one source file while its data is checked."""
 
-    def __init__(self, source: Source, problems: list[Problem]) -> None:
+    def __init__(self, source: Source, problems: list[Problem], languages) -> None:
         self.source = source
         self.problems = problems
+        self.languages = tuple(languages)  # each with .code and .name (the site's)
 
     def error(self, key: Key, message: str, severity: str = ERROR) -> None:
         self.problems.append(Problem(self.source.file, self.source.line(key), message, severity))
@@ -100,37 +99,39 @@ class Checker:
         return True
 
     def text(self, value: Any, key: Key) -> dict | None:
-        """A text in every language: {ja: ..., en: ...}."""
+        """A text in every language of the site: {ja: ..., en: ...}."""
+        shape = "{" + ", ".join(f"{language.code}: …" for language in self.languages) + "}"
         if isinstance(value, str):
             self.error(key, f"{self.where(key)} has one text for all languages: write it as "
-                       "{ja: 日本語, en: English}")
+                       f"{shape}, one text in each language")
             return None
-        if not self.expect(value, dict, key, "a text in each language, {ja: …, en: …}"):
+        if not self.expect(value, dict, key, f"a text in each language, {shape}"):
             return None
         out: dict[str, str] = {}
-        for lang in LANGS:
+        for language in self.languages:
+            lang, name = language.code, language.name
             if lang not in value:
-                self.error(key, f"missing the {LANG_NAMES[lang]} text ({lang}:) "
-                           f"in {self.where(key)}")
+                self.error(key, f"missing the {name} text ({lang}:) in {self.where(key)}")
                 continue
             item = value[lang]
             if not isinstance(item, str):
                 if item is None:
-                    self.error((*key, lang), f"the {LANG_NAMES[lang]} text ({lang}:) of "
+                    self.error((*key, lang), f"the {name} text ({lang}:) of "
                                f"{self.where(key)} is empty")
                 else:
                     self.expect(item, str, (*key, lang), "a text")
                 continue
             if not item.strip():
-                self.error((*key, lang), f"the {LANG_NAMES[lang]} text ({lang}:) of "
+                self.error((*key, lang), f"the {name} text ({lang}:) of "
                            f"{self.where(key)} is empty")
                 continue
             out[lang] = item.strip()
+        codes = [language.code for language in self.languages]
         for lang in value:
-            if lang not in LANGS:
+            if lang not in codes:
                 self.error((*key, lang), f"unknown language '{lang}' in {self.where(key)}: "
-                           f"the languages are {', '.join(LANGS)}")
-        return out if len(out) == len(LANGS) else None
+                           f"the site's languages are {', '.join(codes)} (mkdocs.yml)")
+        return out if len(out) == len(codes) else None
 
     def optional_text(self, data: dict, name: str, key: Key) -> dict | None:
         if name not in data:
@@ -224,9 +225,10 @@ OUTCOME_OPTIONAL = ("summary", "place", "places", "bring", "steps", "warnings", 
                     "pins", "cost", "time", "if_fails", "continue", "sources")
 
 
-def check_tree(source: Source, problems: list[Problem], file_id: str) -> dict | None:
+def check_tree(source: Source, problems: list[Problem], file_id: str,
+               languages) -> dict | None:
     """The tree in `source` as model data, or None when it is too broken to go on."""
-    c = Checker(source, problems)
+    c = Checker(source, problems, languages)
     data = source.data
     if not c.mapping(data, (), TREE_FIELDS, ("routes",), "a tree (id, title, start, ...)"):
         return None
@@ -528,9 +530,10 @@ RECORD_FIELDS: dict[str, tuple[tuple, tuple]] = {
 }
 
 
-def check_records(source: Source, problems: list[Problem]) -> dict[str, dict[str, dict]]:
+def check_records(source: Source, problems: list[Problem],
+                  languages) -> dict[str, dict[str, dict]]:
     """Records by kind and id, each with '_key' (its place in the file) for messages."""
-    c = Checker(source, problems)
+    c = Checker(source, problems, languages)
     data = source.data
     out: dict[str, dict[str, dict]] = {kind: {} for kind in RECORD_KINDS}
     if not c.expect(data, dict, (), f"a mapping of record kinds ({', '.join(RECORD_KINDS)})"):
@@ -728,9 +731,9 @@ def tel_uri(number: str) -> str:
     return "tel:" + ("+" if number.startswith("+") else "") + re.sub(r"[^0-9]", "", number)
 
 
-def check_labels(source: Source, problems: list[Problem]) -> dict[str, dict]:
+def check_labels(source: Source, problems: list[Problem], languages) -> dict[str, dict]:
     """The renderers' own words (`labels: {id: {ja, en}}`)."""
-    c = Checker(source, problems)
+    c = Checker(source, problems, languages)
     if not c.mapping(source.data, (), ("labels",), (), "a file with 'labels:'"):
         return {}
     labels = source.data["labels"]

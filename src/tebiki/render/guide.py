@@ -187,15 +187,18 @@ def _target(tree: dict, target: str, words: Words) -> str:
 
 
 def tree_guide(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
-               used: list | None = None) -> str:
-    """Every question (its options and where each leads) and every outcome in full."""
+               used: list | None = None, start_button: bool = True) -> str:
+    """Every question (its options and where each leads) and every outcome in full;
+    with `start_button` (the web), a button that starts the wizard first."""
     tree = get_tree(bundle, tree_id)
     words = Words(bundle.labels, lang)
     if used is not None:
         used.append(tree)
-    out = [block(f'<p class="tebiki-start"><a class="tebiki-button" '
-                 f'href="{esc(state_url(wizard_root, tree_id, []))}">'
-                 f'{words.label("start-wizard")}</a></p>')]
+    out = []
+    if start_button:
+        out.append(block(f'<p class="tebiki-start"><a class="tebiki-button" '
+                         f'href="{esc(state_url(wizard_root, tree_id, []))}">'
+                         f'{words.label("start-wizard")}</a></p>'))
     out.append(md_heading(2, words.label("guide-questions"), f"{tree_id}-questions"))
     for n, (qid, question) in enumerate(_questions_in_order(tree), 1):
         out.append(md_heading(3, f"{n}. {words.text(question['text'])}",
@@ -499,3 +502,34 @@ def search_box(bundle: Bundle, lang: str, *, site_root: str) -> str:
         f'<noscript><p>{words.label("search-needs-js")}</p></noscript>'
         f'</div>'
         f'<script type="module" src="{esc(site_root)}assets/tebiki-search.js"></script>')
+
+
+def download_links(bundle: Bundle, lang: str, made: dict, *, site_root: str,
+                   folder: str) -> str:
+    """Links to the printed handbooks, this page's language first (empty when the build
+    made none). `made` maps a language to what was printed (name, pages, size)."""
+    if not made:
+        return ""
+    words = Words(bundle.labels, lang)
+    items = []
+    for other in [lang, *sorted(lg for lg in made if lg != lang)]:
+        printed = made.get(other)
+        if printed is None:
+            continue
+        href = f"{site_root}{folder}/{printed.name}"
+        meta = words.label("handbook-file", pages=str(printed.pages),
+                           size=_size(printed.size, words))
+        items.append(f'<li><a href="{esc(href)}" hreflang="{esc(other)}" '
+                     f'type="application/pdf">{words.label("handbook-edition-" + other)}</a> '
+                     f'<span class="tebiki-download__meta">{meta}</span></li>')
+    return block(
+        '<section class="tebiki-download" aria-labelledby="tebiki-download">'
+        f'<h2 id="tebiki-download">{words.label("handbook-download")}</h2>'
+        f'<p>{words.label("handbook-download-text")}</p>'
+        f'<ul class="tebiki-download__list">{"".join(items)}</ul></section>')
+
+
+def _size(size: int, words: Words) -> str:
+    if size < 1024 * 1024:
+        return words.label("handbook-size-kb", n=str(max(1, round(size / 1024))))
+    return words.label("handbook-size-mb", n=f"{size / (1024 * 1024):.1f}")

@@ -21,13 +21,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tebiki.site.runtime import script_url
+
 META = 'http-equiv="Content-Security-Policy"'
 _SCRIPT = re.compile(r"<script\b([^>]*)>", re.I)
 _SRC = re.compile(r"""\bsrc\s*=\s*["']?([^"'\s>]+)""", re.I)
 _DATA_TYPE = re.compile(r"""\btype\s*=\s*["']?application/(?:ld\+)?json\b""", re.I)
 _CHARSET = re.compile(r'<meta charset="utf-8">', re.I)
-# The scripts whose pages run WebAssembly: the wizard (Pyodide in a worker) and search.
-WASM_SCRIPTS = ("/_tebiki/wizard.js", "/assets/tebiki-search.js")
+# The scripts whose pages run WebAssembly: the wizard (its runtime in a worker) and search.
+SEARCH_SCRIPT = "/assets/tebiki-search.js"
 
 COMMON = (
     "default-src 'self'",
@@ -64,7 +66,8 @@ def _scripts(html: str) -> list[str]:
 def policy_for(html: str) -> str:
     """The policy a page needs: WebAssembly and workers only where its scripts use them."""
     sources = _scripts(html)
-    wasm = any(src.endswith(WASM_SCRIPTS) for src in sources)
+    wizard = "/" + script_url("wizard.js")
+    wasm = any(src.endswith((wizard, SEARCH_SCRIPT)) for src in sources)
     return "; ".join((COMMON[0], *(WASM if wasm else PLAIN), *COMMON[1:]))
 
 

@@ -6,13 +6,13 @@ A city's web page can show a wizard in an `<iframe>` of an embed page:
 
 one page per reachable state, like the wizard pages (so the frame works with
 JavaScript off too), holding the wizard region alone: no header, navigation,
-footer or search, a small stylesheet of its own (`_tebiki/embed.css`), and a
+footer or search, a small stylesheet of its own (`_tebiki/embed-<hash>.css`), and a
 link to the same state in the other language. Each page carries its own
 Content-Security-Policy (`POLICY`, a `<meta>`), so the host page's policy does
 not matter: a host only has to allow the frame (`frame-src`). The page loads
-the in-browser wizard (`_tebiki/wizard.js`, data-root is the embed folder, so
-steps stay in the frame and the URL changes inside it only) and
-`_tebiki/embed-frame.js`, which tells the host page the document's height.
+the in-browser wizard (the page script, data-root is the embed folder, so
+steps stay in the frame and the URL changes inside it only) and the frame's
+script (browser/embed-frame.js), which tells the host page the document's height.
 
 Links that leave the wizard (the whole guide, the sources) open in a new tab,
 and say so to screen readers: a frame navigated to another site would be
@@ -21,16 +21,17 @@ reader away from the city's page. Links inside the wizard (options, back,
 change, start again, the continue links to another tree, the other language)
 stay in the frame.
 
-The loader `_tebiki/embed-v1.js` (source `widget/embed-v1.js`, its `//` lines
+The loader `_tebiki/embed-v1.js` (source `browser/embed-v1.js`, its `//` lines
 dropped) turns `<div data-tebiki-embed data-src=... data-title=...>` into an
 iframe and fits its height to the page's messages. The snippets on the page
 for webmasters (`content/embed.*.md`, macros `embed_snippets`, `embed_csp`)
 carry its Subresource Integrity hash, computed here from the very bytes the
 build writes. The guide's address in them is the published address
-(`TEBIKI_SITE_URL`, MkDocs' `site_url`), or `PLACEHOLDER` when it is unset.
+(`site_url` in mkdocs.yml; `TEBIKI_SITE_URL` for this site), or
+`PLACEHOLDER` when it is unset.
 
 Every word comes from the content: the page titles from the trees, the
-language names from mkdocs.yml, the rest from `decision_trees/ui/`.
+language names from mkdocs.yml, the rest from the content's `ui/` labels.
 """
 
 from __future__ import annotations
@@ -38,25 +39,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tebiki.core import engine
-from tebiki.core.render import esc, page_title, plain, render_state, state_url
+from tebiki.core import engine, layout
+from tebiki.core.layout import EMBED, RUNTIME
+from tebiki.core.render import esc, page_title, plain, render_state
 from tebiki.render.guide import md_heading
 from tebiki.render.templates import Markup, render
-from tebiki.site.mkdocs import favicon_data_url, wizard_states
+from tebiki.site.config import SiteConfig
+from tebiki.site.runtime import BROWSER, page_scripts
 
-ROOT = Path(__file__).resolve().parents[3]
-WIDGET = ROOT / "widget"  # the widget's browser files, as written
-EMBED = "embed"  # the embed pages' folder, beside wizard/ in each language
-GUIDE = "guide"  # the site's guide pages (tebiki.mkdocs_site.GUIDE)
-RUNTIME = "_tebiki"  # the in-browser runtime's folder (scripts/vendor_pyodide.py)
 LOADER = "embed-v1.js"
-FRAME_SCRIPT = "embed-frame.js"
-STYLESHEET = "embed.css"
-# The guide's address in the snippets when the build does not know it (no TEBIKI_SITE_URL).
+# The guide's address in the snippets when the build does not know it (no site_url).
 PLACEHOLDER = "https://GUIDE.example/"
 FRAME_HEIGHT = 720  # the plain iframe's fixed height (it scrolls inside); the loader's start
 
@@ -85,8 +80,8 @@ class EmbedError(Exception):
 
 
 def loader_bytes() -> bytes:
-    """The loader as published: widget/embed-v1.js without its comment lines and indents."""
-    source = WIDGET / LOADER
+    """The loader as published: browser/embed-v1.js without its comment lines and indents."""
+    source = BROWSER / LOADER
     try:
         text = source.read_text(encoding="utf-8")
     except OSError as exc:
@@ -100,39 +95,6 @@ def integrity(data: bytes) -> str:
     return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
 
 
-# --- the site's languages (mkdocs.yml) ----------------------------------------------------
-
-
-def _site_config(config_file: Path) -> dict:
-    from mkdocs.utils.yaml import yaml_load
-
-    with open(config_file, encoding="utf-8") as f:
-        return yaml_load(f) or {}
-
-
-def site_favicon(config_file: Path) -> str:
-    """The site's icon, as a path in the built site (mkdocs.yml `theme.favicon`)."""
-    theme = _site_config(config_file).get("theme") or {}
-    return theme.get("favicon") or "assets/images/favicon.png"
-
-
-def site_languages(config_file: Path) -> list[dict]:
-    """[{lang, name, site_name, prefix}] in mkdocs.yml's order; the default language
-    has prefix '' (the site root), the others '<lang>/'."""
-    config = _site_config(config_file)
-    for plugin in config.get("plugins", []):
-        if isinstance(plugin, dict) and "i18n" in plugin:
-            found = []
-            for entry in plugin["i18n"]["languages"]:
-                if entry.get("build", True):
-                    lang = entry["locale"]
-                    found.append({"lang": lang, "name": entry.get("name", lang),
-                                  "site_name": entry.get("site_name", config.get("site_name")),
-                                  "prefix": "" if entry.get("default") else lang + "/"})
-            return found
-    raise EmbedError(f"{config_file}: no i18n plugin, so no languages to build")
-
-
 # --- the embed pages -----------------------------------------------------------------------
 
 
@@ -140,31 +102,33 @@ def page(region: str, *, lang: str, title: str, up: str, others: list, icon: str
     """One embed page: `region` (the wizard's HTML), `up` the way to the site root,
     `others` [(lang, name, href)] the same state in the other languages, `icon` the
     site's icon as a data URL."""
+    scripts = page_scripts()
     return render("embed-page.html", lang=lang, policy=Markup(POLICY), title=title, icon=icon,
-                  up=up, runtime=RUNTIME, stylesheet=STYLESHEET, frame_script=FRAME_SCRIPT,
+                  up=up, runtime=RUNTIME, stylesheet=scripts["embed.css"].name,
+                  frame_script=scripts["embed-frame.js"].name,
+                  wizard_script=scripts["wizard.js"].name,
                   others=[{"lang": o, "name": n, "href": h} for o, n, h in others],
-                  region=Markup(region))  # made by wizard_html, every text escaped there
+                  region=Markup(region))  # made by tebiki.core.render, every text escaped
 
 
-def write_pages(bundle, site_dir: Path, languages: list[dict], icon: str) -> int:
+def write_pages(bundle, site_dir: Path, site: SiteConfig, guides: set, icon: str) -> int:
     """Every embed page of every tree in every language; returns how many."""
     written = 0
-    for language in languages:
-        lang, prefix = language["lang"], language["prefix"]
+    for language in site.languages:
+        lang, prefix = language.code, language.prefix
         for tree_id, tree in bundle.trees.items():
-            has_guide = (site_dir / prefix / GUIDE / tree_id / "index.html").exists()
-            for state in wizard_states(tree):  # the wizard pages' states
+            for state in layout.states(tree):  # the wizard pages' states
                 options = [o for _q, o in state]
-                rel = state_url(f"{EMBED}/", tree_id, options)
+                rel = EMBED + "/" + layout.state_path(tree_id, options)
                 up = "../" * (prefix.count("/") + rel.count("/"))  # to the site root
-                root = "../" * (len(options) + 1)  # to the embed folder
+                root = layout.up_from_state(options)  # to the embed folder
                 result = engine.next_step(tree, dict(state))
                 region = render_state(result, bundle.labels, lang, root=root, trees=bundle.trees,
-                                      guide_url=f"{root}../{GUIDE}/{tree_id}/" if has_guide
-                                      else None, embed=True)
-                others = [(o["lang"], o["name"], up + o["prefix"] + rel)
-                          for o in languages if o["lang"] != lang]
-                title = f"{page_title(result, lang)} - {language['site_name']}"
+                                      guide_url=layout.guide_url(root, tree_id)
+                                      if tree_id in guides else None, embed=True)
+                others = [(o.code, o.name, up + o.prefix + rel)
+                          for o in site.languages if o.code != lang]
+                title = f"{page_title(result, lang)} - {language.site_name}"
                 out = site_dir / prefix / rel / "index.html"
                 out.parent.mkdir(parents=True, exist_ok=True)
                 out.write_text(page(region, lang=lang, title=title, up=up, others=others,
@@ -173,26 +137,14 @@ def write_pages(bundle, site_dir: Path, languages: list[dict], icon: str) -> int
     return written
 
 
-def write_assets(site_dir: Path) -> None:
-    """The loader, the frame's script and the stylesheet into the runtime folder."""
+def write_embed(bundle, site_dir: Path, site: SiteConfig, guides: set, icon: str) -> int:
+    """The build step (after MkDocs and the browser runtime, which writes the pages'
+    scripts): embed pages and the loader into `site_dir`; returns the number of pages."""
     target = site_dir / RUNTIME
-    if not (target / "wizard.js").exists():
-        raise EmbedError(f"{target} has no wizard.js: add the browser runtime first "
-                         "(scripts/vendor_pyodide.py)")
+    if not (target / page_scripts()["wizard.js"].name).exists():
+        raise EmbedError(f"{target} has no page script: add the browser runtime first")
     (target / LOADER).write_bytes(loader_bytes())
-    for name in (FRAME_SCRIPT, STYLESHEET):
-        try:
-            shutil.copyfile(WIDGET / name, target / name)
-        except OSError as exc:
-            raise EmbedError(f"{WIDGET / name}: {exc.strerror}") from exc
-
-
-def write_embed(bundle, site_dir: Path, config_file: Path) -> int:
-    """The build step (after MkDocs and the browser runtime): embed pages and their
-    files into `site_dir`; returns the number of pages."""
-    write_assets(site_dir)
-    icon = favicon_data_url(site_dir / site_favicon(config_file))
-    return write_pages(bundle, site_dir, site_languages(config_file), icon)
+    return write_pages(bundle, site_dir, site, guides, icon)
 
 
 # --- the snippets for webmasters -----------------------------------------------------------
@@ -226,7 +178,7 @@ def loader_snippet(bundle, tree_id: str, lang: str, *, base: str, prefix: str) -
     script with its integrity hash."""
     title = _tree_title(bundle, tree_id, lang)
     src = f"{base}{prefix}{EMBED}/{tree_id}/"
-    wizard = f"{base}{prefix}wizard/{tree_id}/"
+    wizard = f"{base}{prefix}{layout.WIZARD}/{tree_id}/"
     return (f'<div data-tebiki-embed data-src="{esc(src)}" data-title="{esc(title)}">'
             f'<a href="{esc(wizard)}">{esc(title)}</a></div>\n'
             f'<script src="{esc(base + RUNTIME)}/{LOADER}" '

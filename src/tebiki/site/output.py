@@ -32,7 +32,6 @@ from pathlib import Path
 MARKER = ".tebiki-output"
 MARKER_TEXT = ("This folder was made by tebiki. `tebiki build` and `tebiki compile` may "
                "replace it as a whole.\n")
-ROOT = Path(__file__).resolve().parents[3]  # the project: mkdocs.yml, content/, …
 # What older versions wrote without a marker: a site has its wizard runtime's
 # manifest; a compiled bundle is these files and nothing else.
 _OLD_SITE = Path("_tebiki") / "manifest.json"
@@ -58,14 +57,16 @@ def _git_checkout(start: Path) -> Path | None:
     return None
 
 
-def protected_folders(content: Path | None) -> list[tuple[Path, str]]:
+def protected_folders(content: Path | None,
+                      project: Path | None = None) -> list[tuple[Path, str]]:
     """Folders an output may never be, nor hold: (folder, what it is), the most
-    specific first (a message names the first that applies)."""
+    specific first (a message names the first that applies). `project` is the
+    site's folder (where its mkdocs.yml is)."""
     found = []
     if content is not None:
         found.append((_resolve(content), "the content folder"))
-    if (ROOT / "mkdocs.yml").is_file():
-        found.append((ROOT, "the tebiki project (it holds mkdocs.yml)"))
+    if project is not None:
+        found.append((_resolve(project), "the site's project (it holds mkdocs.yml)"))
     checkout = _git_checkout(_resolve(Path.cwd()))
     if checkout is not None:
         found.append((checkout, "the git checkout you are in"))
@@ -93,10 +94,10 @@ def made_by_tebiki(folder: Path) -> bool:
     return "index.json" in names and names <= _OLD_BUNDLE
 
 
-def check_output(out: Path, content: Path | None) -> Path:
+def check_output(out: Path, content: Path | None, project: Path | None = None) -> Path:
     """The resolved output folder, if tebiki may replace it; else OutputError."""
     resolved = _resolve(out)
-    protected = protected_folders(content)
+    protected = protected_folders(content, project)
     for folder, what in protected:
         if resolved == folder:
             raise OutputError(f"refusing to replace {resolved}: it is {what}; give a folder "
@@ -130,8 +131,9 @@ class Output:
     the lock; `target.staging()` gives folders to build in; `target.publish(folder)`
     swaps one in."""
 
-    def __init__(self, out: Path, content: Path | None = None) -> None:
-        self.path = check_output(out, content)
+    def __init__(self, out: Path, content: Path | None = None,
+                 project: Path | None = None) -> None:
+        self.path = check_output(out, content, project)
         self.parent = self.path.parent
         self.name = self.path.name
         self._lock_fd: int | None = None

@@ -1,0 +1,156 @@
+"""The wizard's pages inside MkDocs, and what the plugin needs of mkdocs-static-i18n.
+
+Every state of every tree (tebiki.core.layout) is a page of its own in each
+language, made in memory: its content is the state as `tebiki.core.render`
+draws it, so it works without JavaScript, and the in-browser engine draws the
+very same HTML when it takes over.
+
+mkdocs-static-i18n builds the site once per language. The wizard pages are
+added after it has sorted the hand-written pages (earlier, it crashes on
+them), with the locale and alternates it would have given them. Everything
+this module knows of that plugin's internals is in `_i18n_file`, `building`
+and `alternates`: the one place to change for another way of building
+languages (see docs/ARCHITECTURE.md, "The way off MkDocs 1.x").
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from tebiki.core import engine, layout
+from tebiki.core.render import esc, page_title, render_state
+from tebiki.site.config import Language, SiteConfig
+
+
+@dataclass
+class WizardPage:
+    src_uri: str
+    title: str
+    fragment: str
+
+
+@dataclass
+class WizardPages:
+    """The wizard pages of the language being built, by their source path."""
+
+    pages: dict = field(default_factory=dict)
+
+    def add(self, files: Files, config, bundle, site: SiteConfig, guides: set) -> None:
+        language = building(config, site)
+        self.pages = {}
+        added = []
+        for page in make(bundle, language, guides):
+            # A state's title is content (YAML): the theme prints titles as HTML, so it
+            # gets the escaped text; and mkdocs-macros must never read the page, or it
+            # would run a `{{ ... }}` in that title as a template.
+            meta = {"title": esc(page.title), "hide": ["navigation", "toc"],
+                    "tebiki_wizard": True, "render_macros": False}
+            content = "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n"
+            file = File.generated(config, page.src_uri, content=content,
+                                  inclusion=InclusionLevel.NOT_IN_NAV)
+            _i18n_file(file, config, site, language, page.src_uri[len(language.prefix):])
+            files.append(file)
+            added.append(file)
+            self.pages[page.src_uri] = page
+        if "i18n" in config.plugins:  # its sitemap lists the pages it saw in on_files
+            config.plugins["i18n"].i18n_files_per_language.setdefault(language.code, []) \
+                .extend(added)
+
+    def fragment(self, page) -> str | None:
+        """A wizard page's HTML: the rendered state itself (None for other pages)."""
+        built = self.pages.get(page.file.src_uri)
+        return built.fragment if built else None
+
+
+def make(bundle, language: Language, guides: set) -> list[WizardPage]:
+    """Every state of every tree, as a page in one language."""
+    made = []
+    for tree_id, tree in bundle.trees.items():
+        for state in layout.states(tree):
+            options = [o for _q, o in state]
+            root = layout.up_from_state(options)
+            result = engine.next_step(tree, dict(state))
+            guide = layout.guide_url(root, tree_id) if tree_id in guides else None
+            fragment = render_state(result, bundle.labels, language.code, root=root,
+                                    trees=bundle.trees, guide_url=guide)
+            src_uri = (language.prefix + layout.WIZARD + "/"
+                       + layout.state_path(tree_id, options) + "index.md")
+            made.append(WizardPage(src_uri, page_title(result, language.code), fragment))
+    return made
+
+
+def guides(files: Files, bundle) -> set:
+    """The one rule for which trees have a guide page: a content page guide/<tree>.md
+    (in some language) for a tree the content has."""
+    if bundle is None:
+        return set()
+    found = set()
+    for f in files:
+        uri = f.src_uri
+        if uri.startswith(layout.GUIDE + "/") and uri.endswith(".md"):
+            found.add(uri[len(layout.GUIDE) + 1:].split(".")[0])
+    return found & set(bundle.trees)
+
+
+def building(config, site: SiteConfig) -> Language:
+    """The language of the build under way (mkdocs-static-i18n builds one at a time)."""
+    i18n = config.plugins.get("i18n")
+    if i18n is None:
+        return site.default
+    return site.language(i18n.current_language)
+
+
+def _i18n_file(file: File, config, site: SiteConfig, language: Language, bare: str) -> None:
+    """The attributes mkdocs-static-i18n gives a page: its locale and its twins."""
+    file.locale = language.code
+    file.locale_alternate_of = language.code
+    file.localization = language.code
+    file.norm_src_uri = bare
+    file.alternates = {}
+    for other in site.languages:
+        if other.code == language.code:
+            file.alternates[other.code] = file
+        else:
+            twin = File.generated(config, other.prefix + bare, content="")
+            twin.locale = other.code
+            file.alternates[other.code] = twin
+
+
+def alternates(page, site: SiteConfig, language: Language) -> list[dict]:
+    """This page in the other languages, for the header's switch: {lang, name, url}."""
+    found = []
+    twins = getattr(page.file, "alternates", {}) if page else {}
+    for other in site.languages:
+        if other.code == language.code:
+            continue
+        twin = twins.get(other.code)
+        found.append({"lang": other.code, "name": other.name,
+                      "url": twin.url if twin else other.prefix})
+    return found
+
+
+def up_to_language_root(page_url: str, language: Language) -> str:
+    """From a page to the root of its language (like '../../', or '' at the top)."""
+    path = page_url[len(language.prefix):]
+    return "../" * len([p for p in path.split("/") if p])
+
+
+def up_to_site_root(page_url: str) -> str:
+    """From a page to the root of the whole site (where pagefind/ lives)."""
+    return "../" * len([p for p in page_url.split("/") if p])
+
+
+def url_path(url: str) -> str:
+    """The path of an address, ending in '/' ('https://a.jp/guide' gives '/guide/')."""
+    path = urlsplit(url).path
+    return path if path.endswith("/") else path + "/"
+
+
+def one_error_page(config, site: SiteConfig) -> None:
+    """Every language's build writes 404.html at the root; keep the default language's."""
+    if "i18n" in config.plugins and building(config, site) != site.default:
+        config.theme.static_templates.discard("404.html")

@@ -1,0 +1,232 @@
+"""tebiki as a MkDocs plugin: the wizard pages, the fact macros and the theme.
+
+In a site's `mkdocs.yml`:
+
+    plugins:
+      - i18n: …            # the languages (mkdocs-static-i18n)
+      - tebiki:
+          content: decision_trees
+      - macros             # mkdocs-macros: tebiki registers its macros with it
+
+The plugin loads and checks the content once, registers the page macros
+(tebiki.render.macros) with mkdocs-macros, puts tebiki's theme templates
+between the site's own overrides and Material, and adds one page per state of
+every wizard in each language (tebiki.site.pages). `tebiki build` hands it
+the content it has already checked, and the handbooks it printed, so that
+pages can link to them.
+
+While `tebiki serve` (or `mkdocs serve`) runs, bad content does not stop the
+server: the problems are printed as `file:line: message` and shown at the top
+of every page until they are fixed.
+"""
+
+from __future__ import annotations
+
+import base64
+import sys
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+
+from tebiki.core import contract
+from tebiki.core.layout import GUIDE
+from tebiki.core.render import esc
+from tebiki.load.content import Bundle, compile_content, load_content
+from tebiki.render import guide
+from tebiki.render.macros import Page, table
+from tebiki.site import config as site_config
+from tebiki.site import embed, pages, runtime
+
+THEME = Path(__file__).with_name("theme")
+DOWNLOADS = "downloads"  # the printed handbooks' folder in the site
+
+
+class TebikiConfig(Config):
+    content = c.Type(str, default=site_config.DEFAULT_CONTENT)
+    runtime = c.Choice(site_config.RUNTIMES, default=site_config.DEFAULT_RUNTIME)
+    handbook = c.Optional(c.ListOfItems(c.Type(str)))
+    review_age_months = c.Type(int, default=site_config.DEFAULT_REVIEW_AGE_MONTHS)
+
+
+class TebikiPlugin(BasePlugin[TebikiConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.site: site_config.SiteConfig | None = None
+        self.bundle: Bundle | None = None  # set by `tebiki build` (checked already)
+        self.handbooks: dict = {}  # lang -> what was printed, when the build made PDFs
+        self.problems: list = []  # content errors while serving
+        self.serving = False
+        self.guides: set = set()
+        self.wizard = pages.WizardPages()
+        self.page: Page | None = None
+        self._registered = False
+
+    # --- configuration --------------------------------------------------------------
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup keeps this one plugin object for all of `mkdocs serve`'s
+        # rebuilds, so it knows it is serving, and reloads the content on each.
+        self.serving = command == "serve"
+
+    @event_priority(100)  # before mkdocs-macros reads its macros
+    def on_config(self, config):
+        try:
+            self.site = site_config.from_mkdocs(config)
+        except site_config.ConfigError as exc:
+            raise PluginError(str(exc)) from exc
+        if config.theme.name != "material":
+            raise PluginError("tebiki's pages are made for the Material theme: set "
+                              "`theme: {name: material}` in mkdocs.yml")
+        dirs = config.theme.dirs
+        if str(THEME) not in dirs:
+            dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
+        if "assets/tebiki.css" not in config.extra_css:
+            config.extra_css.append("assets/tebiki.css")
+        if self.serving:
+            self.bundle, self.problems = None, []
+            # a macro that names something missing shows its error on the page
+            if "macros" in config.plugins:
+                config.plugins["macros"].config["on_error_fail"] = False
+        if self.bundle is None and not self.problems:
+            self._load()
+        self._register_macros(config)
+        return config
+
+    def _load(self) -> None:
+        loaded = load_content(self.site.content, languages=self.site.languages,
+                              review_age_months=self.site.review_age_months)
+        for problem in loaded.problems:
+            print(problem.format(), file=sys.stderr)
+        if loaded.errors:
+            if not self.serving:
+                raise PluginError(f"{len(loaded.errors)} content error(s): fix them (see "
+                                  "above), then build again")
+            self.problems = loaded.errors
+            return
+        self.bundle = compile_content(loaded)
+
+    def _register_macros(self, config) -> None:
+        macros = config.plugins.get("macros")
+        if macros is None:
+            raise PluginError("add `- macros` (mkdocs-macros) to `plugins:` after `- tebiki`: "
+                              "the content pages call tebiki's macros")
+        if not self._registered:  # mkdocs-macros keeps them for every language's build
+            macros.register_macros(table(self._page, lambda: _Web(self)))
+            self._registered = True
+
+    def _page(self) -> Page:
+        if self.page is None or self.bundle is None:
+            raise PluginError("a tebiki macro ran outside a page, or without content")
+        return self.page
+
+    # --- pages -----------------------------------------------------------------------
+
+    @event_priority(-110)  # after mkdocs-static-i18n (-100) has sorted the hand-written pages
+    def on_files(self, files, config):
+        pages.one_error_page(config, self.site)
+        self.guides = pages.guides(files, self.bundle)
+        if self.bundle is not None:
+            self.wizard.add(files, config, self.bundle, self.site, self.guides)
+        return files
+
+    @event_priority(50)  # before mkdocs-macros renders the page
+    def on_page_markdown(self, markdown, page, config, files):
+        if self.bundle is None:  # broken content while serving: show the page as written
+            self.page = None
+            page.meta["render_macros"] = False
+            return markdown
+        language = pages.building(config, self.site)
+        up = pages.up_to_language_root(page.url, language)
+        self.page = Page(self.bundle, language.code, up, pages.up_to_site_root(page.url))
+        return markdown
+
+    def on_page_content(self, html, page, config, files):
+        fragment = self.wizard.fragment(page)
+        if fragment is not None:
+            html = fragment
+        if self.problems:
+            html = _problems_box(self.problems) + html
+        return html
+
+    def on_page_context(self, context, page, config, nav):
+        language = pages.building(config, self.site)
+        labels = self.bundle.labels if self.bundle else {}
+        context["tebiki"] = {
+            "lang": language.code,
+            "favicon": favicon_data_url(Path(config.docs_dir) / config.theme["favicon"]),
+            "label": lambda lid: esc(labels[lid][language.code]) if lid in labels else "",
+            "search_url": language.prefix + "search/",
+            "alternates": pages.alternates(page, self.site, language),
+            "wizard_script": runtime.script_url("wizard.js"),
+            "contract": {key: value for key, value in vars(contract).items() if key.isupper()},
+        }
+        return context
+
+    def on_env(self, env, config, files):
+        labels = self.bundle.labels if self.bundle else {}
+        # Escaped: MkDocs renders its templates without autoescaping, and labels are content.
+        env.globals["tebiki_labels"] = {lid: {code: esc(text) for code, text in pair.items()}
+                                        for lid, pair in labels.items()}
+        env.filters["urlsplit_path"] = pages.url_path
+        return env
+
+    def on_serve(self, server, config, builder):
+        server.watch(str(self.site.content))
+        return server
+
+
+class _Web:
+    """The macros' web side (the print side is tebiki.handbook's)."""
+
+    start_buttons = True
+
+    def __init__(self, plugin: TebikiPlugin) -> None:
+        self.plugin = plugin
+
+    def start_links(self, page: Page, tree_ids: list) -> str:
+        return guide.start_links(page.bundle, tree_ids, page.lang, wizard_root=page.wizard_root)
+
+    def wizard_link(self, page: Page, tree_id: str, text: str | None) -> str:
+        return guide.wizard_link(page.bundle, tree_id, page.lang, wizard_root=page.wizard_root,
+                                 text=text)
+
+    def search_box(self, page: Page) -> str:
+        return guide.search_box(page.bundle, page.lang, site_root=page.to_site_root)
+
+    def handbook_link(self, page: Page) -> str:
+        return guide.download_links(page.bundle, page.lang, self.plugin.handbooks,
+                                    site_root=page.to_site_root, folder=DOWNLOADS)
+
+    def embed_snippets(self, page: Page, tree_ids: list, way: str) -> str:
+        site = self.plugin.site
+        return embed.snippets(page.bundle, tree_ids, page.lang, way, site_url=site.site_url,
+                              prefix=site.language(page.lang).prefix)
+
+    def embed_csp(self, page: Page, way: str) -> str:
+        return embed.code_block(embed.host_policy(way, base=embed.guide_base(
+            self.plugin.site.site_url)))
+
+    def page_sources(self, page: Page) -> str:
+        return guide.page_sources(page.bundle, page.lang, page.used)
+
+
+def favicon_data_url(path: Path) -> str:
+    """The site's icon as a data URL: the page asks nothing of the server for it, so the
+    browser's icon lookups (again on every step of the enhanced wizard) make no request."""
+    kind = "svg+xml" if path.suffix == ".svg" else path.suffix.lstrip(".") or "png"
+    return f"data:image/{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _problems_box(problems: list) -> str:
+    """What is wrong with the content, on top of every page while serving."""
+    lines = "".join(f"<li><code>{esc(p.format())}</code></li>" for p in problems)
+    return ('<div class="admonition danger tebiki-problems" role="alert">'
+            f'<p class="admonition-title">tebiki check: {len(problems)} error(s)</p>'
+            f"<ul>{lines}</ul></div>")
+
+
+__all__ = ["GUIDE", "TebikiPlugin"]

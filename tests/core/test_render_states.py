@@ -1,0 +1,210 @@
+"""The wizard renderer on its own: the HTML the static pages and the browser share."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tebiki.core import engine
+from tebiki.core import render as wizard_html
+from tebiki.site.mkdocs import wizard_states
+
+SRC = Path(wizard_html.__file__).parent
+TREE = "pin-reset"
+
+
+def render(bundle, answers: dict, lang: str = "ja", **kwargs) -> str:
+    tree = bundle.trees[TREE]
+    result = engine.next_step(tree, answers, kwargs.get("now"))
+    return wizard_html.render_state(result, bundle.labels, lang, root="/wizard/", **kwargs)
+
+
+def kiosk_path(tree: dict) -> dict:
+    """Answers of a path whose outcome sends the reader to the convenience-store kiosk."""
+    for path in engine.iter_paths(tree):
+        answers = dict(path["answers"])
+        places = engine.next_step(tree, answers)["places"] if path["end"] == "outcome" else []
+        if any(p["id"] == "convenience-store-kiosk" for p in places):
+            return answers
+    raise AssertionError("no path to the kiosk")
+
+
+def test_the_first_question_links_each_option_to_its_state(bundle):
+    tree = bundle.trees[TREE]
+    html = render(bundle, {})
+    question = tree["questions"][tree["start"]]
+    for option in question["options"]:
+        assert f'href="/wizard/{TREE}/{option["id"]}/"' in html
+    assert 'class="tebiki-back"' not in html  # nothing to go back to
+    assert f'data-node="{tree["start"]}"' in html
+
+
+def test_every_state_renders_the_same_bytes_twice(bundle):
+    for tree_id, tree in bundle.trees.items():
+        for state in wizard_states(tree):
+            result = engine.next_step(tree, dict(state))
+            once = wizard_html.render_state(result, bundle.labels, "en", root="../")
+            again = wizard_html.render_state(copy.deepcopy(result), bundle.labels, "en",
+                                             root="../")
+            assert once == again, (tree_id, state)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(min_size=1, max_size=30))
+def test_every_text_is_escaped(bundle, nasty):
+    tree = copy.deepcopy(bundle.trees[TREE])
+    start = tree["questions"][tree["start"]]
+    start["text"] = {"ja": "<script>" + nasty, "en": nasty + "\"'&"}
+    start["options"][0]["label"] = {"ja": "<b>" + nasty, "en": "<img src=x>"}
+    result = engine.next_step(tree, {})
+    for lang in ("ja", "en"):
+        html = wizard_html.render_state(result, bundle.labels, lang, root="/w/")
+        assert "<script>" not in html
+        assert "<b>" not in html and "<img" not in html
+        assert wizard_html.esc(start["text"][lang]) in html
+
+
+def test_bold_markup_becomes_strong_and_nothing_else():
+    assert wizard_html.inline("a **b** <c>") == "a <strong>b</strong> &lt;c&gt;"
+
+
+def test_an_outcome_has_answers_with_change_links_and_start_again(bundle):
+    tree = bundle.trees[TREE]
+    answers = kiosk_path(tree)
+    html = render(bundle, answers, "en")
+    options = list(answers.values())
+    for n in range(len(options)):
+        assert f'href="/wizard/{TREE}/{"".join(o + "/" for o in options[:n])}"' in html
+    assert 'class="tebiki-restart"><a href="/wizard/pin-reset/"' in html
+    assert html.count('type="checkbox"') == len(engine.next_step(tree, answers)["bring"])
+    assert json.dumps(answers, separators=(",", ":")).replace('"', "&quot;") in html
+
+
+def test_without_a_clock_no_open_now_note(bundle):
+    html = render(bundle, kiosk_path(bundle.trees[TREE]))
+    assert "tebiki-status" not in html
+
+
+@pytest.mark.parametrize(("now", "lang", "expected"), [
+    ("2026-11-30T05:00", "ja", "今は受付時間外です。次は今日の6:30からです。"),
+    ("2026-11-30T23:30", "en", "Closed now. Opens tomorrow at 6:30."),
+    ("2026-11-30T12:00", "en", "Open now, until 23:00"),
+])
+def test_with_the_visitors_clock_the_kiosk_says_whether_it_is_open(bundle, now, lang,
+                                                                   expected):
+    html = render(bundle, kiosk_path(bundle.trees[TREE]), lang, now=now)
+    assert expected in html
+
+
+def test_continue_links_start_the_next_tree_pre_answered(bundle):
+    for tree in bundle.trees.values():
+        for path in engine.iter_paths(tree):
+            result = engine.next_step(tree, dict(path["answers"]))
+            for link in result.get("continue", []):
+                options = wizard_html.continue_options(link, bundle.trees)
+                target = bundle.trees[link["tree"]]
+                walked = engine.walk(target, link["answers"])
+                assert options == [o for _q, o in walked["path"]]
+                assert not walked["unused"], link
+
+
+def test_the_core_runs_alone_with_the_standard_library_only(tmp_path, bundle):
+    """As in the browser: the tebiki.core package alone, no PyYAML, MkDocs or Jinja."""
+    package = tmp_path / "tebiki"
+    shutil.copytree(SRC, package / "core", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(SRC.parent / "__init__.py", package / "__init__.py")
+    tree = bundle.trees[TREE]
+    (tmp_path / "input.json").write_text(json.dumps({"tree": tree, "labels": bundle.labels,
+                                                     "trees": bundle.trees}),
+                                         encoding="utf-8")
+    script = (
+        "import json, sys\n"
+        "sys.path.insert(0, '.')\n"
+        "from tebiki.core import engine, render\n"
+        "data = json.load(open('input.json', encoding='utf-8'))\n"
+        "r = engine.next_step(data['tree'], {}, '2026-11-30T09:00')\n"
+        "print(render.render_state(r, data['labels'], 'ja', root='/wizard/',"
+        " now='2026-11-30T09:00', trees=data['trees']))\n"
+        "ours = sorted(m for m in sys.modules if m.split('.')[0] in ('tebiki', 'yaml', 'mkdocs',"
+        " 'jinja2', 'markupsafe'))\n"
+        "assert all(m == 'tebiki' or m.startswith('tebiki.core') for m in ours), ours\n")
+    out = subprocess.run([sys.executable, "-I", "-S", "-c", script], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    expected = render(bundle, {}, now="2026-11-30T09:00", trees=bundle.trees)
+    assert out.stdout == expected + "\n"
+
+
+def outcome_html(bundle, tree_id: str, answers: dict, lang: str = "ja", now=None) -> str:
+    result = engine.next_step(bundle.trees[tree_id], answers, now)
+    assert result["type"] == "outcome", result["id"]
+    return wizard_html.render_state(result, bundle.labels, lang, root="/wizard/", now=now)
+
+
+LOST_OUTSIDE = {"card-status": "missing", "whose-card": "own", "where-lost": "lost-outside",
+                "reissue-speed": "normal"}
+PROXY = {"which-pin": "resident-register", "who-goes": "proxy"}
+
+
+def test_a_fax_number_is_written_as_fax_and_never_a_call_link(bundle):
+    for lang in ("ja", "en"):
+        html = outcome_html(bundle, "lost-card", LOST_OUTSIDE, lang)
+        assert "FAX 0120-601-785" in html  # in the steps and in the contacts
+        assert "tel:0120601785" not in html
+        assert 'href="tel:0120950178"' in html  # the phone line beside it still is one
+
+
+def test_a_number_with_its_own_hours_shows_them_and_its_own_status(bundle):
+    # Saturday 18:00: the toll-free line has closed (17:30), the card call
+    # centre (0570-783-578) is open until 20:00
+    html = outcome_html(bundle, "pin-reset", PROXY, "en", now="2026-12-05T18:00")
+    contact = html[html.index("Questions about the card (in Japanese)"):]
+    contact = contact[:contact.index('<div class="tebiki-contact">')]
+    item = contact[contact.index("0570-783-578"):]
+    item = item[:item.index("</li>")]
+    assert "Every day 8:30–20:00" in item and "Open now, until 20:00" in item
+    others = contact[contact.index("Hours of 0120-95-0178"):]
+    assert "Closed now" in others
+
+
+def test_the_proxy_page_says_whose_document_and_which_visit(bundle):
+    html = outcome_html(bundle, "pin-reset", PROXY, "ja")
+    bring = html[html.index('<div class="tebiki-bring">'):]
+    bring = bring[:bring.index('<section class="tebiki-docs">')]
+    every, rest = bring.split("1回目の来庁")
+    first, second = rest.split("2回目の来庁")
+    # what goes on every visit is listed once, before what one visit needs
+    assert "来庁のたびに" in every
+    assert every.index("カードの持ち主（本人）のもの") < every.index("任意代理人（あなた）のもの")
+    assert "マイナンバーカード" in every and "マイナンバーカード" not in first + second
+    assert "委任状" in first and "照会書兼回答書" in second and "照会書兼回答書" not in first
+    # the examples of ID are listed once on the page, after the checklist
+    assert html.count("運転免許証") == 1
+    assert html.index("運転免許証") > html.index("2回目の来庁")
+
+
+def test_a_choice_of_documents_is_counted_from_its_sets(bundle):
+    html = outcome_html(bundle, "pin-reset",
+                        {"which-pin": "resident-register", "who-goes": "parent"}, "ja")
+    assert ("次のどれか：顔写真付きの本人確認書類2点、または顔写真付きの本人確認書類1点と"
+            "顔写真のない本人確認書類1点") in html
+    english = outcome_html(bundle, "pin-reset",
+                           {"which-pin": "resident-register", "who-goes": "parent"}, "en")
+    assert "One of these: 2 × photo ID, or 1 × photo ID and 1 × ID without a photo" in english
+
+
+def test_every_tick_box_on_a_page_has_its_own_id(bundle):
+    for tree_id, tree in bundle.trees.items():
+        for path in engine.iter_paths(tree):
+            html = outcome_html(bundle, tree_id, dict(path["answers"]))
+            ids = re.findall(r'<input type="checkbox" class="tebiki-check" id="([^"]+)"', html)
+            assert ids and len(ids) == len(set(ids)), (tree_id, path["answers"])

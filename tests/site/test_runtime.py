@@ -1,0 +1,161 @@
+"""The runtime folder the site ships: self-contained, from the same sources, reproducible,
+every file but the manifest named by its content."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tebiki.core import contract
+from tebiki.load.content import load_bundle
+from tebiki.site import runtime as site_runtime
+
+from ..conftest import FIXTURES, LANGUAGES, ROOT
+from ..support.pyodide import build_runtime, needs_node, runtime_for
+
+pytestmark = needs_node
+MINI = FIXTURES / "mini"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    site, compiled = build_runtime(MINI, tmp_path_factory.mktemp("runtime"), guides=False)
+    runtime = site / "_tebiki"
+    return runtime, compiled, json.loads((runtime / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return load_bundle(MINI, languages=LANGUAGES)
+
+
+def _digest(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_write_identical_files(built, mini, tmp_path):
+    runtime = built[0]
+    again = runtime_for(MINI).write(tmp_path / "site", mini, set())
+    assert _digest(again) == _digest(runtime)
+
+
+def test_every_file_the_manifest_names_is_there(built):
+    runtime, _, manifest = built
+    named = [manifest["wheel"], manifest["labels"], manifest["pyodide"]["stdlib"],
+             *manifest["trees"].values(),
+             *(manifest["pyodide"]["index"] + f for f in site_runtime.PYODIDE_FILES)]
+    for rel in named:
+        assert (runtime / rel).is_file(), rel
+    for script in site_runtime.page_scripts().values():
+        assert (runtime / script.name).is_file(), script.name
+
+
+def test_every_file_but_the_manifest_is_named_by_its_content(built):
+    runtime = built[0]
+    for path in runtime.rglob("*"):
+        if not path.is_file() or path.name == "manifest.json":
+            continue
+        rel = path.relative_to(runtime).as_posix()
+        assert re.search(r"-[0-9a-f]{12}[./]|^pyodide-[0-9.]+/", rel), rel
+    scripts = site_runtime.page_scripts()
+    for script in scripts.values():
+        _stem, digest = re.fullmatch(r"(.+)-([0-9a-f]{12})\.\w+", script.name).groups()
+        assert digest == hashlib.sha256(script.data).hexdigest()[:12]
+
+
+def test_a_script_names_the_others_by_their_final_names(built):
+    runtime = built[0]
+    scripts = site_runtime.page_scripts()
+    wizard = (runtime / scripts["wizard.js"].name).read_text(encoding="utf-8")
+    worker = (runtime / scripts["worker.mjs"].name).read_text(encoding="utf-8")
+    assert f'"./{scripts["contract.mjs"].name}"' in wizard
+    assert f'"{scripts["worker.mjs"].name}"' in wizard
+    assert f'"./{scripts["boot.mjs"].name}"' in worker
+
+
+def test_the_page_script_takes_every_name_it_shares_with_the_markup_from_the_contract():
+    """tebiki.core.contract is the one source: the page script writes none of its values."""
+    source = (site_runtime.BROWSER / "wizard.js").read_text(encoding="utf-8")
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("//"))
+    values = {k: v for k, v in vars(contract).items() if k.isupper() and isinstance(v, str)}
+    written = [(k, v) for k, v in values.items() if v in code]
+    assert written == [], written
+    module = site_runtime.contract_module()
+    for key, value in values.items():
+        assert f"export const {key} = {json.dumps(value)};" in module
+
+
+def test_the_lock_file_names_only_our_wheel_with_its_hash(built):
+    runtime, _, manifest = built
+    packages = manifest["lock"]["packages"]
+    assert list(packages) == ["tebiki"]
+    wheel = (runtime / manifest["wheel"]).read_bytes()
+    assert packages["tebiki"]["sha256"] == hashlib.sha256(wheel).hexdigest()
+    assert packages["tebiki"]["file_name"] == manifest["wheel"]
+    stock = json.loads((runtime_for(MINI).npm_pyodide / "pyodide-lock.json").read_text())
+    assert manifest["lock"]["info"] == stock["info"]
+
+
+def test_the_wheel_carries_the_very_source_files_the_build_uses(built):
+    runtime, _, manifest = built
+    with zipfile.ZipFile(runtime / manifest["wheel"]) as whl:
+        names = set(whl.namelist())
+        for module in site_runtime.WHEEL_MODULES:
+            assert whl.read(f"tebiki/{module}") == (ROOT / "src" / "tebiki" / module).read_bytes()
+    # Nothing that needs PyYAML or MkDocs goes to the browser: tebiki.core alone.
+    assert {n for n in names if n.startswith("tebiki/")} == {
+        f"tebiki/{m}" for m in site_runtime.WHEEL_MODULES}
+    assert all(m == "__init__.py" or m.startswith("core/") for m in site_runtime.WHEEL_MODULES)
+
+
+def test_the_standard_library_is_bytecode_only_and_smaller_than_stock(built):
+    runtime, _, manifest = built
+    ours = runtime / manifest["pyodide"]["stdlib"]
+    with zipfile.ZipFile(ours) as zf:
+        names = zf.namelist()
+    assert not [n for n in names if n.endswith(".py")]
+    # What the engine, the renderer and the bridge import (they escape HTML
+    # themselves, so html is not among them).
+    for module in ("json/__init__.pyc", "datetime.pyc", "re/__init__.pyc"):
+        assert module in names
+    stock = runtime_for(MINI).npm_pyodide / "python_stdlib.zip"
+    assert ours.stat().st_size < stock.stat().st_size
+
+
+def test_the_bytecode_zip_is_cached_by_pyodide_version(built):
+    runtime = runtime_for(MINI)
+    cached = runtime.precompiled_stdlib()
+    assert cached.parent == runtime.cache
+    assert runtime.pinned_version() in cached.name
+    before = cached.stat().st_mtime_ns
+    assert runtime.precompiled_stdlib().stat().st_mtime_ns == before
+
+
+def test_nothing_names_another_origin(built):
+    runtime = built[0]
+    for script in site_runtime.page_scripts().values():
+        text = (runtime / script.name).read_text(encoding="utf-8")
+        assert "http://" not in text and "https://" not in text, script.name
+
+
+def test_a_folder_it_did_not_make_is_left_alone(mini, tmp_path):
+    foreign = tmp_path / "site" / "_tebiki"
+    foreign.mkdir(parents=True)
+    (foreign / "keep.txt").write_text("mine")
+    with pytest.raises(site_runtime.BrowserRuntimeError, match="not touching it"):
+        runtime_for(MINI).write(tmp_path / "site", mini, set())
+    assert (foreign / "keep.txt").read_text() == "mine"
+
+
+def test_the_stock_variant_ships_stock_pyodide(mini, tmp_path):
+    runtime = runtime_for(MINI).write(tmp_path / "site", mini, set(), variant="stock")
+    manifest = json.loads((runtime / "manifest.json").read_text())
+    assert manifest["variant"] == "stock" and "lock" not in manifest
+    for name in site_runtime.STOCK_FILES:
+        assert (runtime / manifest["pyodide"]["index"] / name).is_file()

@@ -1,0 +1,441 @@
+"""The enhanced wizard in a real Chromium, on a small static site of our own.
+
+The site follows the real site's markup contract (the region `wizard_html`
+renders, the title `<state> - <site>`, links to the other language, the
+module script) for the fixture tree; `tests/support/pyodide.py` writes it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from tebiki.core import engine
+from tests.support.pyodide import (
+    FIXTURES,
+    SiteServer,
+    build_runtime,
+    load_trees,
+    needs_chromium,
+    needs_node,
+    write_fixture_site,
+)
+
+pytestmark = [needs_node, needs_chromium, pytest.mark.browser]
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+JST = timezone(timedelta(hours=9))
+READY = "document.documentElement.dataset.tebiki"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    work = tmp_path_factory.mktemp("browser")
+    site, compiled = build_runtime(FIXTURES / "mini", work)
+    write_fixture_site(site, compiled)
+    return site, load_trees(compiled)
+
+
+@pytest.fixture
+def server(site):
+    with SiteServer(site[0]) as srv:
+        yield srv
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list = []
+    page.on("pageerror", lambda e: errors.append(e))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def enhanced(page, url: str):
+    page.goto(url)
+    page.wait_for_function(f"{READY} === 'ready'", timeout=30_000)
+    page.evaluate("window.__sameDocument = true")
+    return page
+
+
+def wait_until_static(page, timeout_s: float = 15) -> None:
+    """Poll without evaluating strings (a CSP without 'unsafe-eval' forbids that)."""
+    for _ in range(int(timeout_s * 10)):
+        if page.get_attribute("html", "data-tebiki") == "static":
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the wizard never gave up on the engine")
+
+
+def still_same_document(page) -> bool:
+    return page.evaluate("window.__sameDocument === true")
+
+
+def press_until_focused(page, selector: str) -> None:
+    for _ in range(40):
+        if page.evaluate("(s) => document.activeElement?.matches(s) ?? false", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def region_answers(page) -> dict:
+    return json.loads(page.get_attribute("#tebiki-wizard", "data-answers"))
+
+
+# --- walking the trees -------------------------------------------------------------------------
+
+
+def test_every_path_completes_by_keyboard_without_a_reload(site, server, page):
+    _, trees = site
+    for tid, tree in trees.items():
+        enhanced(page, server.url(f"/wizard/{tid}/"))
+        for path in engine.iter_paths(tree):
+            if region_answers(page):  # back to the start, by keyboard too
+                press_until_focused(page, ".tebiki-restart a")
+                page.keyboard.press("Enter")
+                page.wait_for_url(re.compile(re.escape(f"/wizard/{tid}/") + "$"))
+                page.wait_for_function("document.getElementById('tebiki-wizard')"
+                                       ".dataset.answers === '{}'")
+            options = []
+            for question, option in path["answers"]:
+                assert page.get_attribute("#tebiki-wizard", "data-node") == question
+                press_until_focused(page, f'a[data-option="{option}"]')
+                page.keyboard.press("Enter")
+                options.append(option)
+                tail = f"/wizard/{tid}/" + "".join(o + "/" for o in options)
+                page.wait_for_url(re.compile(re.escape(tail) + "$"))
+                page.wait_for_function("(n) => document.getElementById('tebiki-wizard')"
+                                       ".dataset.answers.split(',').length === n",
+                                       arg=len(options))
+                # focus on the new heading, title and status follow the state
+                assert page.evaluate("document.activeElement.id") == "tebiki-heading"
+                heading = page.inner_text("#tebiki-heading").strip()
+                assert page.title().startswith(heading + " - ")
+                page.wait_for_function("(t) => document.querySelector('[role=status]')"
+                                       "?.textContent === t", arg=heading)
+            assert page.get_attribute("#tebiki-wizard", "data-state") == "outcome"
+            assert page.get_attribute("#tebiki-wizard", "data-node") == path["id"]
+            assert still_same_document(page)
+
+
+def test_enhanced_states_are_the_static_pages_plus_the_clock(site, server, page):
+    """The worker renders with the same Python renderer: the region equals the static
+    page's for the same URL, apart from the open-now notes only a clock can give."""
+    enhanced(page, server.url("/wizard/mini/"))
+    for option in ("easy", "no-phone", "rep"):
+        page.click(f'a[data-option="{option}"]')
+        page.wait_for_url(re.compile(f"/{option}/$"))
+        page.wait_for_function("(o) => location.pathname.endsWith(o + '/')", arg=option)
+        same = page.evaluate("""async () => {
+            const strip = (el) => { el.querySelectorAll('.tebiki-status').forEach(s => s.remove());
+                                    return el.outerHTML; };
+            const text = await (await fetch(location.href)).text();
+            const doc = new DOMParser().parseFromString(text, 'text/html');
+            const live = document.getElementById('tebiki-wizard').cloneNode(true);
+            return [strip(live), strip(doc.getElementById('tebiki-wizard'))];
+        }""")
+        assert same[0] == same[1]
+
+
+def test_changing_an_earlier_answer_keeps_the_later_ones_that_still_apply(server, page):
+    enhanced(page, server.url("/wizard/mini/easy/no-phone/holder/"))
+    assert page.get_attribute("#tebiki-wizard", "data-node") == "counter"
+    page.click('a[data-question="which"]')
+    page.wait_for_url(re.compile("/wizard/mini/$"))
+    assert page.get_attribute("#tebiki-wizard", "data-node") == "which"
+    page.click('a[data-option="hard"]')
+    # phone and who were answered already and still apply: straight to the outcome
+    page.wait_for_url(re.compile("/wizard/mini/hard/no-phone/holder/$"))
+    assert page.get_attribute("#tebiki-wizard", "data-node") == "counter"
+    assert region_answers(page) == {"which": "hard", "phone": "no-phone", "who": "holder"}
+    assert still_same_document(page)
+
+
+def test_a_changed_answer_that_no_longer_applies_is_asked_again(server, page):
+    enhanced(page, server.url("/wizard/mini/easy/has-phone/"))
+    page.click('a[data-question="phone"]')
+    page.wait_for_url(re.compile("/wizard/mini/easy/$"))
+    page.click('a[data-option="no-phone"]')
+    page.wait_for_url(re.compile("/wizard/mini/easy/no-phone/$"))
+    assert page.get_attribute("#tebiki-wizard", "data-node") == "who"
+
+
+def test_back_link_browser_back_forward_and_reload(server, page):
+    enhanced(page, server.url("/wizard/mini/"))
+    page.click('a[data-option="easy"]')
+    page.wait_for_url(re.compile("/easy/$"))
+    page.click('a[data-option="no-phone"]')
+    page.wait_for_url(re.compile("/easy/no-phone/$"))
+    page.click("a.tebiki-back")
+    page.wait_for_url(re.compile("/wizard/mini/easy/$"))
+    assert page.get_attribute("#tebiki-wizard", "data-node") == "phone"
+    page.go_back()
+    page.wait_for_url(re.compile("/easy/no-phone/$"))
+    page.wait_for_function("document.getElementById('tebiki-wizard').dataset.node === 'who'")
+    assert page.evaluate("document.activeElement.id") == "tebiki-heading"
+    page.go_back()
+    page.go_back()
+    page.wait_for_url(re.compile("/wizard/mini/$"))
+    page.wait_for_function("document.getElementById('tebiki-wizard').dataset.node === 'which'")
+    page.go_forward()
+    page.wait_for_url(re.compile("/wizard/mini/easy/$"))
+    page.wait_for_function("document.getElementById('tebiki-wizard').dataset.node === 'phone'")
+    assert still_same_document(page)
+    # the enhanced URL is the static page's permalink: a reload lands on the same state
+    response = page.reload()
+    assert response.status == 200
+    assert page.get_attribute("#tebiki-wizard", "data-node") == "phone"
+    assert region_answers(page) == {"which": "easy"}
+
+
+def test_start_again_and_the_other_language_follow_the_state(server, page):
+    enhanced(page, server.url("/wizard/mini/"))
+    page.click('a[data-option="hard"]')
+    page.wait_for_url(re.compile("/wizard/mini/hard/$"))
+    assert page.get_attribute("a.lang", "href") == server.url("/en/wizard/mini/hard/")
+    assert page.get_attribute("link[rel=alternate]", "href") == server.url("/en/wizard/mini/hard/")
+    assert page.inner_text("[data-tebiki-title]") == page.inner_text("#tebiki-heading").strip()
+    # a relative link of the page around the wizard still goes where it went
+    assert page.get_attribute("header a:first-child", "href") == server.url("/")
+    page.click(".tebiki-restart a")
+    page.wait_for_url(re.compile("/wizard/mini/$"))
+    assert region_answers(page) == {}
+    page.click('a[data-option="easy"]')
+    page.click("a.lang")
+    page.wait_for_url(re.compile("/en/wizard/mini/easy/$"))
+    assert page.inner_text("#tebiki-heading").strip() == "Do you have a phone?"
+
+
+def test_english_pages_are_enhanced_in_english(server, page):
+    enhanced(page, server.url("/en/wizard/mini/"))
+    page.click('a[data-option="easy"]')
+    page.wait_for_url(re.compile("/en/wizard/mini/easy/$"))
+    assert page.inner_text("#tebiki-heading").strip() == "Do you have a phone?"
+    assert page.title() == "Do you have a phone? - Test guide"
+
+
+# --- what only a live engine can do ----------------------------------------------------------
+
+
+def _at(page, moment: datetime) -> None:
+    page.clock.set_fixed_time(moment)
+
+
+@pytest.mark.parametrize(("moment", "kind"), [
+    (datetime(2026, 11, 28, 12, 0, tzinfo=JST), "open"),
+    (datetime(2026, 11, 28, 3, 0, tzinfo=JST), "closed"),
+])
+def test_the_kiosk_note_follows_the_visitors_clock_in_japan_time(server, page, moment, kind):
+    _at(page, moment)
+    enhanced(page, server.url("/wizard/mini/easy/has-phone/"))
+    page.wait_for_selector(f".tebiki-places .tebiki-status--{kind}")
+    # the static page has no clock, so no note; the engine added it in place
+    assert page.evaluate("location.pathname") == "/wizard/mini/easy/has-phone/"
+
+
+def test_a_visitor_abroad_still_gets_japan_time(server, browser):
+    context = browser.new_context(timezone_id="America/New_York")
+    page = context.new_page()
+    try:
+        # 12:00 in Tokyo is 22:00 the evening before in New York
+        page.clock.set_fixed_time(datetime(2026, 11, 28, 3, 0, tzinfo=UTC))
+        enhanced(page, server.url("/wizard/mini/easy/has-phone/"))
+        page.wait_for_selector(".tebiki-places .tebiki-status--open")
+    finally:
+        context.close()
+
+
+def test_checklist_ticks_survive_a_reload_in_the_tab_only(server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        enhanced(page, server.url("/wizard/mini/"))
+        for option in ("hard", "no-phone", "rep"):
+            page.click(f'a[data-option="{option}"]')
+            page.wait_for_url(re.compile(f"/{option}/$"))
+        boxes = page.locator("input.tebiki-check")
+        assert boxes.count() >= 2
+        boxes.nth(0).check()
+        page.reload()
+        assert page.locator("input.tebiki-check").nth(0).is_checked()
+        assert not page.locator("input.tebiki-check").nth(1).is_checked()
+        assert page.evaluate("localStorage.length") == 0
+        assert context.cookies() == []
+        keys = page.evaluate("Object.keys(sessionStorage)")
+        assert keys and all(k.startswith("tebiki-check:") for k in keys)
+        # the same outcome reached in the page shows the tick too
+        page.click('a[data-question="who"]')
+        page.wait_for_url(re.compile("/no-phone/$"))
+        page.click('a[data-option="rep"]')
+        page.wait_for_url(re.compile("/rep/$"))
+        assert page.locator("input.tebiki-check").nth(0).is_checked()
+    finally:
+        context.close()
+    fresh = browser.new_context()
+    try:
+        other = fresh.new_page()
+        other.goto(server.url("/wizard/mini/hard/no-phone/rep/"))
+        assert not other.locator("input.tebiki-check").nth(0).is_checked()
+    finally:
+        fresh.close()
+
+
+def test_print_my_plan_prints_the_outcome_with_its_ticks(server, page):
+    page.goto(server.url("/wizard/mini/hard/no-phone/rep/"))
+    button = page.locator("[data-tebiki-print]")
+    assert button.is_visible()  # shown by the page script, hidden without it
+    page.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed++; }; }")
+    page.locator("input.tebiki-check").nth(0).check()
+    button.click()
+    assert page.evaluate("window.__printed") == 1
+    page.emulate_media(media="print")
+    try:
+        assert page.locator("input.tebiki-check").nth(0).is_checked()
+        assert page.locator("#tebiki-heading").is_visible()
+        for hidden in ("header", "[data-tebiki-print]", ".tebiki-restart"):
+            assert not page.locator(hidden).first.is_visible(), hidden
+    finally:
+        page.emulate_media(media="screen")
+
+
+def test_without_javascript_there_is_no_print_button(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(server.url("/wizard/mini/hard/no-phone/rep/"))
+        assert page.locator("[data-tebiki-print]").count() == 1
+        assert not page.locator("[data-tebiki-print]").is_visible()
+    finally:
+        context.close()
+
+
+# --- privacy -------------------------------------------------------------------------------
+
+
+def test_no_request_leaves_the_origin_or_carries_an_answer(site, server, page):
+    seen: list = []
+    page.on("request", lambda r: seen.append(r.url))
+    enhanced(page, server.url("/wizard/mini/"))
+    page.wait_for_load_state("networkidle")
+    assert all(u.startswith(server.origin + "/") or u.startswith("data:") for u in seen), seen
+    before = (len(seen), len(server.requests))
+    for option in ("easy", "no-phone", "holder"):
+        page.click(f'a[data-option="{option}"]')
+        page.wait_for_url(re.compile(f"/{option}/$"))
+    page.click('a[data-question="which"]')
+    page.wait_for_url(re.compile("/wizard/mini/$"))
+    page.wait_for_timeout(300)
+    # answering makes no request at all: the answers stay in the tab
+    assert (len(seen), len(server.requests)) == before, seen[before[0]:]
+    _, trees = site
+    option_ids = {o["id"] for t in trees.values() for q in t["questions"].values()
+                  for o in q["options"]}
+    for request in server.requests:
+        if "/_tebiki/" in request["path"]:
+            parts = set(re.split(r"[/?&=.]", request["path"]))
+            assert not parts & option_ids, request["path"]
+        assert "Cookie" not in request["headers"]
+    assert page.context.cookies() == []
+    assert page.evaluate("localStorage.length") == 0
+
+
+# --- faults: the static pages keep working ---------------------------------------------------
+
+
+def _static_walk(page, server) -> None:
+    page.goto(server.url("/wizard/mini/"))
+    for option in ("easy", "no-phone", "holder"):
+        page.evaluate("window.__sameDocument = true")
+        page.click(f'a[data-option="{option}"]')
+        page.wait_for_url(re.compile(f"/{option}/$"))
+        page.wait_for_load_state("load")
+        assert not still_same_document(page)  # a plain page load
+    assert page.get_attribute("#tebiki-wizard", "data-node") == "counter"
+
+
+def test_with_wasm_blocked_by_csp_the_wizard_stays_static(site, browser):
+    # no 'wasm-unsafe-eval': Pyodide's WebAssembly never compiles and it hangs
+    with SiteServer(site[0], csp="script-src 'self'; worker-src 'self'") as server:
+        context = browser.new_context()
+        page = context.new_page()
+        errors: list = []
+        page.on("pageerror", lambda e: errors.append(e))
+        try:
+            _static_walk(page, server)
+            # after the bounded wait it gives up quietly, and links still work
+            wait_until_static(page)
+            page.click(".tebiki-restart a")
+            page.wait_for_url(re.compile("/wizard/mini/$"))
+            assert page.get_attribute("#tebiki-wizard", "data-node") == "which"
+            assert not errors
+        finally:
+            context.close()
+
+
+def test_a_csp_that_allows_wasm_and_nothing_else_runs_the_engine(site, browser):
+    csp = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+           "style-src 'self'; img-src 'self' data:")
+    with SiteServer(site[0], csp=csp) as server:
+        context = browser.new_context()
+        page = context.new_page()
+        try:
+            page.goto(server.url("/wizard/mini/"))
+            for _ in range(300):
+                if page.get_attribute("html", "data-tebiki") == "ready":
+                    break
+                page.wait_for_timeout(100)
+            assert page.get_attribute("html", "data-tebiki") == "ready"
+            page.evaluate("window.__sameDocument = true")
+            page.click('a[data-option="easy"]')
+            page.wait_for_url(re.compile("/wizard/mini/easy/$"))
+            assert page.get_attribute("#tebiki-wizard", "data-node") == "phone"
+            assert still_same_document(page)
+        finally:
+            context.close()
+
+
+@pytest.mark.parametrize("missing", ["/_tebiki/pyodide-", "/_tebiki/"])
+def test_with_the_runtime_missing_the_wizard_stays_static(site, browser, missing):
+    with SiteServer(site[0], missing=(missing,)) as server:
+        context = browser.new_context()
+        page = context.new_page()
+        errors: list = []
+        page.on("pageerror", lambda e: errors.append(e))
+        try:
+            _static_walk(page, server)
+            if missing == "/_tebiki/pyodide-":
+                wait_until_static(page)
+            assert not errors
+        finally:
+            context.close()
+
+
+def test_links_work_while_the_engine_boots(server, page):
+    page.goto(server.url("/wizard/mini/"))
+    page.click('a[data-option="hard"]')  # at once: long before Python has started
+    page.wait_for_url(re.compile("/wizard/mini/hard/$"))
+    assert page.get_attribute("#tebiki-wizard", "data-node") == "phone"
+
+
+# --- accessibility -----------------------------------------------------------------------------
+
+
+def test_axe_finds_nothing_on_enhanced_states(server, page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    enhanced(page, server.url("/wizard/mini/"))
+    steps = [None, "easy", "no-phone", "rep"]
+    for option in steps:
+        if option:
+            page.click(f'a[data-option="{option}"]')
+            page.wait_for_url(re.compile(f"/{option}/$"))
+            page.wait_for_function("document.activeElement.id === 'tebiki-heading'")
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+        assert results.violations_count == 0, results.generate_report()

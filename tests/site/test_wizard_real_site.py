@@ -1,0 +1,97 @@
+"""The enhanced wizard on the real built site (MkDocs + Material, the real trees): the
+session's one build of the site (tests/site/conftest.py)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tebiki.core import engine
+
+from ..conftest import poll_until
+from ..support.pyodide import SiteServer, needs_chromium, needs_node
+
+pytestmark = [needs_node, needs_chromium, pytest.mark.browser]
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+@pytest.fixture(scope="module")
+def real(site, site_bundle):
+    return site, site_bundle.trees
+
+
+def _longest(trees: dict) -> tuple[str, list]:
+    best = ("", [])
+    for tid, tree in sorted(trees.items()):
+        for path in engine.iter_paths(tree):
+            if len(path["answers"]) > len(best[1]):
+                best = (tid, path["answers"])
+    return best
+
+
+@pytest.mark.parametrize("lang_prefix", ["", "/en"])
+def test_a_long_path_through_the_real_site(real, browser, lang_prefix):
+    out, trees = real
+    tid, answers = _longest(trees)
+    with SiteServer(out) as server:
+        context = browser.new_context()
+        page = context.new_page()
+        bad: list = []
+        page.on("response", lambda r: r.status >= 400 and bad.append(r.url))
+        page.on("request", lambda r: r.url.startswith(server.origin) or bad.append(r.url))
+        page.on("pageerror", lambda e: bad.append(str(e)))
+        try:
+            page.goto(server.url(f"{lang_prefix}/wizard/{tid}/"))
+            suffix = page.title()[len(page.inner_text("#tebiki-heading").strip()):]
+            poll_until(page, "document.documentElement.dataset.tebiki === 'ready'")
+            page.evaluate("window.__sameDocument = true")
+            options = []
+            for _question, option in answers:
+                page.click(f'#tebiki-wizard a[data-option="{option}"]')
+                options.append(option)
+                tail = f"{lang_prefix}/wizard/{tid}/" + "".join(o + "/" for o in options)
+                page.wait_for_url(re.compile(re.escape(tail) + "$"))
+                poll_until(page, "document.activeElement.id === 'tebiki-heading'")
+                heading = page.inner_text("#tebiki-heading").strip()
+                assert page.title() == heading + suffix
+                other = "/en" if not lang_prefix else ""
+                links = page.locator("a[hreflang]")
+                for n in range(links.count()):
+                    assert links.nth(n).get_attribute("href") == server.url(
+                        f"{other}/wizard/{tid}/" + "".join(o + "/" for o in options))
+            assert page.evaluate("window.__sameDocument") is True
+            assert page.get_attribute("#tebiki-wizard", "data-state") == "outcome"
+            # the page around it still links where it did
+            page.click("a.md-logo")
+            page.wait_for_load_state()
+            assert page.url == server.url(f"{lang_prefix}/")
+            assert not bad, bad
+        finally:
+            context.close()
+
+
+def test_axe_finds_nothing_on_enhanced_real_states(real, browser):
+    from axe_playwright_python.sync_playwright import Axe
+
+    out, trees = real
+    tid, answers = _longest(trees)
+    with SiteServer(out) as server:
+        context = browser.new_context()
+        page = context.new_page()
+        try:
+            page.goto(server.url(f"/wizard/{tid}/"))
+            poll_until(page, "document.documentElement.dataset.tebiki === 'ready'")
+            axe = Axe()
+            for n, (_question, option) in enumerate(answers):
+                page.click(f'#tebiki-wizard a[data-option="{option}"]')
+                poll_until(page, "(n) => Object.keys(JSON.parse(document.getElementById("
+                           "'tebiki-wizard').dataset.answers)).length === n", arg=n + 1)
+                poll_until(page, "document.activeElement.id === 'tebiki-heading'")
+                if n in (0, len(answers) - 1):  # a question, and the outcome
+                    results = axe.run(page, options={"runOnly": {"type": "tag",
+                                                                 "values": AXE_TAGS}})
+                    assert results.violations_count == 0, results.generate_report()
+        finally:
+            context.close()

@@ -1,0 +1,135 @@
+"""The `tebiki` command as a reviewer, a translator and the build use it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from .conftest import FIXTURES, ROOT, run_cli
+
+MINI = str(FIXTURES / "mini")
+
+
+def test_check_clean_content_exits_0_and_counts_paths():
+    result = run_cli("--content", MINI, "check", "--today", "2026-11-30")
+    assert result.returncode == 0, result.stderr
+    assert "1 trees, 6 paths checked: 0 error(s), 0 warning(s)" in result.stdout
+
+
+def test_check_warns_about_old_reviews_and_the_age_can_be_set():
+    # the fixture was reviewed on 2026-11-01: more than 12 months before 2027-12-01
+    old = run_cli("--content", MINI, "check", "--today", "2027-12-01")
+    assert old.returncode == 0, old.stderr  # a warning, not an error
+    assert "mini.yaml:4: warning: reviewed 2026-11-01 is more than 12 months ago" in old.stderr
+    assert "0 error(s), 9 warning(s)" in old.stdout
+    longer = run_cli("--content", MINI, "check", "--today", "2027-12-01",
+                     "--review-age-months", "24")
+    assert "0 error(s), 0 warning(s)" in longer.stdout
+    bad = run_cli("--content", MINI, "check", "--review-age-months", "a year")
+    assert bad.returncode == 2 and "is not a whole number of months" in bad.stderr
+
+
+def test_paths_json_lists_every_path_ending_in_an_outcome():
+    result = run_cli("--content", MINI, "paths", "mini", "--lang", "en", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["tree"] == "mini" and data["lang"] == "en"
+    assert len(data["paths"]) == 6
+    first = data["paths"][0]
+    assert [(a["question"], a["option"]) for a in first["answers"]] == [
+        ("which", "easy"), ("phone", "has-phone")]
+    assert first["answers"][0]["question_text"] == "Which one?"
+    assert first["outcome"]["id"] == "store"
+    assert first["outcome"]["title"] == "Go to the store"
+    assert "0120-95-0178" in first["outcome"]["text"]
+
+
+def test_paths_in_japanese_are_in_japanese():
+    result = run_cli("--content", MINI, "paths", "mini", "--lang", "ja")
+    assert "-> easy: 簡単" in result.stdout
+    assert "持ち物:" in result.stdout and "What to bring" not in result.stdout
+
+
+def test_answer_gives_the_next_question():
+    result = run_cli("--content", MINI, "answer", "mini", "--lang", "en", "which=easy")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "phone: Do you have a phone?"
+    assert "phone=has-phone" in result.stdout
+
+
+def test_answer_gives_the_outcome_with_opening_hours():
+    result = run_cli("--content", MINI, "answer", "mini", "--lang", "en", "which=easy",
+                     "phone=has-phone", "--now", "2026-11-28T23:30", "--json")
+    data = json.loads(result.stdout)
+    assert data["type"] == "outcome" and data["id"] == "store"
+    assert data["places"][0]["status"]["opens_at"] == "2026-11-29T06:30"
+
+
+def test_usage_errors_exit_2_with_a_clear_message():
+    cases = [
+        (["answer", "mini", "--lang", "en", "which=medium"], "has no option 'medium'"),
+        (["answer", "mini", "--lang", "en", "colour=red"], "has no question 'colour'"),
+        (["answer", "mini", "--lang", "en", "which"], "is not QUESTION=OPTION"),
+        (["answer", "nope", "--lang", "en"], "no tree 'nope'"),
+        (["paths", "mini", "--lang", "fr"], "the site's languages are ja, en"),
+        (["answer", "mini", "--lang", "en", "--now", "tomorrow"], "--now"),
+        (["frobnicate"], "invalid choice"),
+    ]
+    for args, words in cases:
+        result = run_cli("--content", MINI, *args)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert words in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+def test_compile_is_byte_identical_across_runs(tmp_path):
+    for name in ("a", "b"):
+        result = run_cli("--content", MINI, "compile", "--out", str(tmp_path / name))
+        assert result.returncode == 0, result.stderr
+    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.json"))
+    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*.json"))
+    assert files_a == files_b and len(files_a) == 4
+    for rel in files_a:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes()
+    tree = json.loads((tmp_path / "a" / "trees" / "mini.json").read_text())
+    assert set(tree["records"]["documents"]) == {"card", "photo-id", "no-photo-id", "authority"}
+
+
+def test_failed_compile_leaves_previous_output_untouched(tmp_path, mini_copy):
+    out = tmp_path / "compiled"
+    assert run_cli("--content", str(mini_copy), "compile", "--out", str(out)).returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    shutil.copy(FIXTURES / "bad_input" / "cycle.yaml", mini_copy / "cycle.yaml")
+    result = run_cli("--content", str(mini_copy), "compile", "--out", str(out))
+    assert result.returncode == 1
+    assert "cycle.yaml:8:" in result.stderr
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_day_lists_are_joined_by_the_labels_of_each_language(mini):
+    from tebiki.render.text import TextRenderer
+
+    assert TextRenderer(mini.labels, "ja").days(["mon", "wed", "sat"]) == "月・水・土"
+    assert TextRenderer(mini.labels, "en").days(["mon", "wed", "sat"]) == "Mon, Wed, Sat"
+    assert TextRenderer(mini.labels, "en").days(["mon", "tue", "wed", "thu", "fri"]) == "Weekdays"
+
+
+@pytest.mark.parametrize("url", ['https://example.jp/">', "javascript:alert(1)",
+                                 "https://exa mple.jp/", "ftp://example.jp/"])
+def test_a_published_address_that_is_not_one_is_refused_before_building(url, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TEBIKI_SITE_URL": url}
+    result = subprocess.run([sys.executable, "-m", "tebiki", "build", "--out",
+                             str(tmp_path / "site"), "--no-handbook", "--no-search"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "site_url" in result.stderr and ("is not a web address" in result.stderr
+                                             or "URL isn't valid" in result.stderr)
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "site").exists()
