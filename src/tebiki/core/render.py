@@ -654,7 +654,8 @@ def contact_html(contact: dict, words: Words, now: datetime | None = None) -> st
                      + words.field(name, words.join("list-join", hours)) + "</p>")
     if contact.get("hours_note"):
         lines.append(f'<p class="tebiki-note">{words.rich(contact["hours_note"])}</p>')
-    if contact.get("languages") and contact["languages"] != ["ja"]:
+    # the languages a line answers in, unless that is just the page's own
+    if contact.get("languages") and contact["languages"] != [words.lang]:
         names = words.join("list-join", (_language(code, words)
                                          for code in contact["languages"]))
         lines.append(f'<p class="tebiki-note">{words.label("languages-list", langs=names)}</p>')

@@ -594,7 +594,9 @@ def _check_record(c: Checker, kind: str, rid: str, rec: dict, key: Key) -> dict[
             out["chains"] = _check_text_items(c, rec["chains"], (*key, "chains"))
         if kind == "contacts":
             out["phones"] = _check_phones(c, rec["phones"], (*key, "phones"))
-            langs = rec.get("languages", ["ja"])
+            # the languages the line answers in (pages list them where the reader's
+            # language is not the only one); unknown when not given
+            langs = rec.get("languages", [])
             if c.expect(langs, list, (*key, "languages"), "a list of language codes"):
                 out["languages"] = [str(x) for x in langs]
     elif kind == "pins":

@@ -240,8 +240,8 @@ class Validator:
                                    if documents[d]["category"] in ("A", "B")))
         if not any(choices):
             return  # no photo or non-photo ID to count: nothing to check
-        for lang in ("ja", "en"):
-            for stated, words in stated_id_counts(item["note"][lang], lang):
+        for lang, note in item["note"].items():
+            for stated, words in stated_id_counts(note, lang):
                 if stated not in choices:
                     self.report(source, (*key, "note", lang), f"the note says '{words}', but "
                                 f"the choices are {_describe_choices(choices)}: do not restate "
@@ -436,23 +436,36 @@ _JA_AND, _JA_OR = ("と", "＋", "+", "および"), ("か", "または", "もし
 _EN_AND, _EN_OR = (" and ", " plus ", "+"), (" or ",)
 
 
+def _ja_mention(m: re.Match) -> tuple[str, str]:
+    category = "B" if ("ない" in m.group(1) or "なし" in m.group(1)) else "A"
+    return category, m.group(2).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+
+
+def _en_mention(m: re.Match) -> tuple[str, str]:
+    phrase = m.group(2).lower()
+    category = "B" if ("without" in phrase or "non-photo" in phrase) else "A"
+    return category, m.group(1).lower()
+
+
+# How notes state counts of ID, in the languages the checker can read (by the code of
+# the texts): the mention's pattern, the words that join two mentions into one
+# combination, the words that offer another, and what a mention says.
+ID_COUNT_WORDS = {"ja": (_JA_ID_COUNT, _JA_AND, _JA_OR, _ja_mention),
+                  "en": (_EN_ID_COUNT, _EN_AND, _EN_OR, _en_mention)}
+
+
 def stated_id_counts(text: str, lang: str) -> list[tuple[Counter, str]]:
     """The combinations of photo (A) and non-photo (B) ID a text states, with its words.
 
     Mentions joined by 'and' (と) make one combination; 'or' (か), or anything
     else between them, starts the next."""
-    pattern, joins, alternatives = ((_JA_ID_COUNT, _JA_AND, _JA_OR) if lang == "ja"
-                                    else (_EN_ID_COUNT, _EN_AND, _EN_OR))
+    if lang not in ID_COUNT_WORDS:
+        return []  # a language the checker cannot read: its notes are not checked
+    pattern, joins, alternatives, mention = ID_COUNT_WORDS[lang]
     out: list = []
     last_end = None
     for m in pattern.finditer(text):
-        if lang == "ja":
-            category = "B" if ("ない" in m.group(1) or "なし" in m.group(1)) else "A"
-            raw = m.group(2).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-        else:
-            phrase = m.group(2).lower()
-            category = "B" if ("without" in phrase or "non-photo" in phrase) else "A"
-            raw = m.group(1).lower()
+        category, raw = mention(m)
         count = int(raw) if raw.isdigit() else _NUMBERS[raw]
         gap = text[last_end:m.start()] if last_end is not None else ""
         same = (out and any(j in gap for j in joins)

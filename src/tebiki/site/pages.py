@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -154,3 +155,14 @@ def one_error_page(config, site: SiteConfig) -> None:
     """Every language's build writes 404.html at the root; keep the default language's."""
     if "i18n" in config.plugins and building(config, site) != site.default:
         config.theme.static_templates.discard("404.html")
+
+
+def own_sitemap(config, theme: Path) -> None:
+    """tebiki's sitemap.xml (the i18n plugin's, written only when the site knows its
+    address) over the one mkdocs-static-i18n puts first in the theme's folders
+    unless the site's own custom_dir has one: with no site_url, that one would
+    write `None` into every <loc>."""
+    dirs = config.theme.dirs
+    for folder in [d for d in dirs if Path(d).name == "custom_i18n_sitemap"]:
+        if dirs.index(folder) < dirs.index(str(theme)):
+            dirs.remove(folder)

@@ -59,6 +59,7 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
         self.bundle: Bundle | None = None  # set by `tebiki build` (checked already)
         self.handbooks: dict = {}  # lang -> what was printed, when the build made PDFs
         self.problems: list = []  # content errors while serving
+        self.partial_labels: dict = {}  # the labels of content with errors (while serving)
         self.serving = False
         self.guides: set = set()
         self.wizard = pages.WizardPages()
@@ -106,8 +107,13 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
                 raise PluginError(f"{len(loaded.errors)} content error(s): fix them (see "
                                   "above), then build again")
             self.problems = loaded.errors
+            self.partial_labels = loaded.labels  # the theme still needs its words
             return
         self.bundle = compile_content(loaded)
+
+    @property
+    def labels(self) -> dict:
+        return self.bundle.labels if self.bundle is not None else self.partial_labels
 
     def _register_macros(self, config) -> None:
         macros = config.plugins.get("macros")
@@ -122,6 +128,11 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
         if self.page is None or self.bundle is None:
             raise PluginError("a tebiki macro ran outside a page, or without content")
         return self.page
+
+    def on_pre_build(self, config) -> None:
+        # after every plugin's on_config (the i18n plugin's adds its sitemap), before
+        # MkDocs makes the theme's Jinja environment from its folders
+        pages.own_sitemap(config, THEME)
 
     # --- pages -----------------------------------------------------------------------
 
@@ -154,7 +165,7 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
 
     def on_page_context(self, context, page, config, nav):
         language = pages.building(config, self.site)
-        labels = self.bundle.labels if self.bundle else {}
+        labels = self.labels
         context["tebiki"] = {
             "lang": language.code,
             "favicon": favicon_data_url(Path(config.docs_dir) / config.theme["favicon"]),
@@ -167,10 +178,13 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
         return context
 
     def on_env(self, env, config, files):
-        labels = self.bundle.labels if self.bundle else {}
         # Escaped: MkDocs renders its templates without autoescaping, and labels are content.
-        env.globals["tebiki_labels"] = {lid: {code: esc(text) for code, text in pair.items()}
-                                        for lid, pair in labels.items()}
+        # A label missing (only while serving content with errors) is empty.
+        env.globals["tebiki_labels"] = _Labels(
+            {lid: {code: esc(text) for code, text in pair.items()}
+             for lid, pair in self.labels.items()})
+        env.globals["tebiki_languages"] = [{"code": lang.code, "prefix": lang.prefix}
+                                           for lang in self.site.languages]
         env.filters["urlsplit_path"] = pages.url_path
         return env
 
@@ -212,6 +226,18 @@ class _Web:
 
     def page_sources(self, page: Page) -> str:
         return guide.page_sources(page.bundle, page.lang, page.used)
+
+
+class _Labels(dict):
+    """Labels by id, then language; one that is missing reads as empty."""
+
+    def __missing__(self, lid: str) -> dict:
+        return _Empty()
+
+
+class _Empty(dict):
+    def __missing__(self, lang: str) -> str:
+        return ""
 
 
 def favicon_data_url(path: Path) -> str:
