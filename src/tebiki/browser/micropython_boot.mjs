@@ -1,20 +1,31 @@
 // Boot the tebiki engine on MicroPython's WebAssembly port, the lighter runtime
 // (npm @micropython/micropython-webassembly-pyscript, pinned in package.json).
 //
-// Today only Node uses it (micropython_engine.mjs: the parity test and the
-// benchmark); a Web Worker would boot the same way. It answers the calls
-// boot.mjs answers for Pyodide, with the very same Python files: the bridge
-// tebiki.core.bridge over tebiki.core.engine and tebiki.core.render.
+// The wizard's Web Worker imports it (as the manifest of a site with
+// `runtime: micropython` names it) and calls `bootEngine`, exactly as it calls
+// boot.mjs's on Pyodide; micropython_engine.mjs (Node: the parity test, the
+// benchmark) calls `bootMicroPythonEngine` with the package from node_modules.
+// Both answer the calls boot.mjs answers, with the very same Python files: the
+// bridge tebiki.core.bridge over tebiki.core.engine and tebiki.core.render.
 //
 // `manifest` names what to load, its paths relative to wherever `resolve`
 // points (URLs in a browser, paths in Node):
-//   modules: {"tebiki/engine.py": path, ...}  written into MicroPython's
+//   micropython: {index}  the folder of micropython.mjs and micropython.wasm;
+//   modules: {"tebiki/core/engine.py": path, ...}  written into MicroPython's
 //            in-memory file system under /lib (on its sys.path);
 //   labels:  path of labels.json;   trees: {id: path of the compiled tree};
 //   guides:  the tree ids that have a guide page.
-// `loadMicroPython` is the package's export (the caller imports it: a static
-// import in Node, a URL in a worker).
 
+export function bootEngine(options) {
+  const { manifest, resolve } = options;
+  // micropython.mjs loads micropython.wasm from beside itself.
+  const loadMicroPython = import(resolve(manifest.micropython.index + "micropython.mjs"))
+    .then((module) => module.loadMicroPython);
+  return bootMicroPythonEngine({ ...options, loadMicroPython });
+}
+
+// `loadMicroPython` is the package's export, or a promise of it (bootEngine imports
+// it from the site while the engine's files download; Node passes its own import).
 export async function bootMicroPythonEngine({ loadMicroPython, manifest, resolve, readText,
                                               stdout, stderr, preload = [] }) {
   // Fetch the modules, trees and labels while MicroPython starts.
@@ -24,7 +35,8 @@ export async function bootMicroPythonEngine({ loadMicroPython, manifest, resolve
   const trees = new Map(preload.filter((id) => id in manifest.trees)
     .map((id) => [id, readText(resolve(manifest.trees[id]))]));
   // The package's default heap (1 MB) grows as needed: a larger start measured no faster.
-  const mp = await loadMicroPython({
+  const load = await loadMicroPython;
+  const mp = await load({
     stdout: stdout ?? (() => {}),
     stderr: stderr ?? (() => {}),
   });

@@ -1,5 +1,7 @@
-// The wizard's module Web Worker: boots the engine on Pyodide from this
-// site's own files and renders wizard states on request.
+// The wizard's module Web Worker: boots the engine from this site's own files
+// and renders wizard states on request. The same file for every runtime: the
+// manifest names the boot module of the site's (boot.mjs for Pyodide,
+// micropython_boot.mjs for MicroPython; both export the same bootEngine).
 //
 // Messages in:  {type: "init"}
 //               {type: "render", id, request} (see tebiki.core.bridge.render)
@@ -8,8 +10,6 @@
 //               {type: "rendered", id, ok: false, error}
 //
 // Nothing here leaves the origin: every URL is resolved against this file's own.
-
-import { bootEngine } from "./boot.mjs";
 
 const base = new URL("./", import.meta.url);
 let engine = null;
@@ -28,6 +28,9 @@ async function boot() {
   if (!response.ok) throw new Error(`${response.status} manifest.json`);
   const manifest = await response.json();
   timeZone = manifest.timezone ?? null;
+  const bootURL = new URL(manifest.boot, base);
+  if (bootURL.origin !== base.origin) throw new Error("the boot module must be the site's own");
+  const { bootEngine } = await import(bootURL.href);
   engine = await bootEngine({
     manifest,
     resolve: (rel) => new URL(rel, base).href,
