@@ -81,6 +81,8 @@ def test_every_file_the_manifest_names_is_there_and_nothing_else(each):
         assert (runtime / name).is_file(), name
     written = {p.relative_to(runtime).as_posix() for p in runtime.rglob("*") if p.is_file()}
     assert written == {*named, *scripts, "manifest.json"}
+    # what the worker asks for at once: the interpreter's files, named above
+    assert manifest["preload"] and set(manifest["preload"]) <= set(named)
 
 
 def test_a_site_ships_its_own_runtime_only(built, built_micropython):

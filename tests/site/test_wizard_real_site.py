@@ -95,3 +95,46 @@ def test_axe_finds_nothing_on_enhanced_real_states(real, browser):
                     assert results.violations_count == 0, results.generate_report()
         finally:
             context.close()
+
+
+def _continue_across_trees(trees: dict) -> tuple[str, list, str]:
+    """A state of tree A whose outcome continues to tree B, where B renders with a tree
+    that A's page does not load: (A, the state's options, B)."""
+    for tid, tree in sorted(trees.items()):
+        loaded = {tid, *tree["linked_trees"]}
+        for path in engine.iter_paths(tree):
+            result = engine.next_step(tree, dict(path["answers"]))
+            for link in result.get("continue") or []:
+                other = link["tree"]
+                if {other, *trees[other]["linked_trees"]} - loaded:
+                    return tid, [o for _q, o in path["answers"]], other
+    raise AssertionError("no continue link into a tree with trees of its own")
+
+
+def test_a_page_fetches_its_tree_and_those_it_continues_to_and_others_when_needed(real, browser):
+    out, trees = real
+    tid, options, other = _continue_across_trees(trees)
+
+    def fetched(server) -> set:
+        return {re.match(r"/_tebiki/trees/(.+)-[0-9a-f]{12}\.json$", r["path"])[1]
+                for r in server.requests if r["path"].startswith("/_tebiki/trees/")}
+
+    with SiteServer(out) as server:
+        context = browser.new_context()
+        page = context.new_page()
+        try:
+            page.goto(server.url(f"/wizard/{tid}/" + "".join(o + "/" for o in options)))
+            poll_until(page, "document.documentElement.dataset.tebiki === 'ready'")
+            page.wait_for_timeout(300)
+            assert fetched(server) == {tid, *trees[tid]["linked_trees"]}
+            page.evaluate("window.__sameDocument = true")
+            page.click(f'#tebiki-wizard .tebiki-links a[href*="/{other}/"]')
+            page.wait_for_url(re.compile(f"/wizard/{other}/"))
+            poll_until(page, "(t) => document.getElementById('tebiki-wizard').dataset.tree"
+                             " === t", other)
+            # answered in the page, with the trees that state needs fetched then
+            assert page.evaluate("window.__sameDocument") is True
+            assert fetched(server) == {tid, *trees[tid]["linked_trees"], other,
+                                       *trees[other]["linked_trees"]}
+        finally:
+            context.close()

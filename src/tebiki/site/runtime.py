@@ -256,16 +256,19 @@ class Runtime:
             "runtime": runtime,
             "boot": page_scripts()[BOOTS[runtime]].name,
             "trees": trees,
+            # the trees each tree's outcomes continue to: a state renders with those
+            "linked": {tid: sorted(set(tree.get("linked_trees", {})) & set(trees))
+                       for tid, tree in sorted(bundle.trees.items()) if tid in trees},
             "labels": labels,
             "guides": sorted(guides & set(trees)),
             "timezone": timezone,
         }
         if runtime == "micropython":
-            manifest["micropython"] = {"version": version,
-                                       "index": _copy_package(self.npm_micropython,
-                                                              MICROPYTHON_FILES, target,
-                                                              "micropython")}
+            index = _copy_package(self.npm_micropython, MICROPYTHON_FILES, target,
+                                  "micropython")
+            manifest["micropython"] = {"version": version, "index": index}
             manifest["modules"] = _write_modules(target)
+            manifest["preload"] = [index + name for name in MICROPYTHON_FILES]
         elif variant == "stock":
             self._write_stock_pyodide(target, manifest, version)
         else:
@@ -297,6 +300,8 @@ class Runtime:
                 prune_stdlib(full, modules, cut)
                 manifest["pyodide"]["stdlib"] = _hashed_copy(cut.read_bytes(), target,
                                                              "python_stdlib", ".zip")
+        manifest["preload"] = [*(index + name for name in PYODIDE_FILES),
+                               manifest["pyodide"]["stdlib"]]
 
     def _write_stock_pyodide(self, target: Path, manifest: dict, version: str) -> None:
         """Stock Pyodide, the way its documentation shows: its own stdlib zip and lock
