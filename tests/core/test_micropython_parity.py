@@ -1,11 +1,12 @@
 """The engine on MicroPython answers exactly as on CPython, for every state of every tree.
 
-The same source files (engine.py, wizard_html.py, the bridge tebiki_browser.py)
-run on MicroPython's WebAssembly port from npm, in Node: one process per
-content boots it once and answers every request. The JSON texts must be
-identical to CPython's: the engine's `next_step` (as CPython's json.dumps writes
-it canonically), and the wizard region the bridge renders, in both languages,
-with and without a clock, on ordinary and on embed pages.
+The runtime folder a site with `runtime: micropython` ships (MicroPython's
+WebAssembly port from npm, the engine's files compiled to MicroPython bytecode
+from the same sources) runs in Node, booted by the very boot module the
+browser's worker uses: one process per content answers every request. The JSON
+texts must be identical to CPython's: the engine's `next_step` (as CPython's
+json.dumps writes it canonically), and the wizard region the bridge renders, in
+both languages, with and without a clock, on ordinary and on embed pages.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from tests.support.micropython import (
 from tests.support.pyodide import (
     FIXED_NOWS,
     bridge_on_cpython,
+    build_runtime,
     canonical,
-    compile_content,
     content_roots,
     load_trees,
     states,
@@ -58,11 +59,13 @@ def _requests(trees: dict) -> list[dict]:
 def run(request, tmp_path_factory):
     """(content name, compiled folder, guides, requests, MicroPython's responses)."""
     workdir = tmp_path_factory.mktemp("mpy-" + request.param)
-    compiled = compile_content(content_roots()[request.param], workdir / "compiled")
+    # every tree has a guide page, so outcomes link to it
+    site, compiled = build_runtime(content_roots()[request.param], workdir,
+                                   runtime="micropython")
     trees = load_trees(compiled)
-    guides = sorted(trees)  # every tree has a guide page, so outcomes link to it
+    guides = sorted(trees)
     requests = _requests(trees)
-    _boot_ms, responses = run_on_micropython(compiled, requests, guides)
+    _boot_ms, responses = run_on_micropython(site / "_tebiki", requests)
     return request.param, compiled, guides, requests, responses
 
 

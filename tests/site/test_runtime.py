@@ -142,14 +142,27 @@ def test_the_lock_file_is_inline_and_names_no_package(built):
     assert manifest["lock"]["info"] == stock["info"]
 
 
-def test_the_engine_files_are_the_very_source_files_the_build_uses(each):
-    runtime, _, manifest = each
+def test_pyodide_runs_the_very_source_files_the_build_uses(built):
+    runtime, _, manifest = built
     assert sorted(manifest["modules"]) == sorted(f"tebiki/{m}"
                                                  for m in site_runtime.ENGINE_MODULES)
     for name, rel in manifest["modules"].items():
         assert (runtime / rel).read_bytes() == (ROOT / "src" / name).read_bytes(), name
     # Nothing that needs PyYAML or MkDocs goes to the browser: tebiki.core alone.
     assert all(m == "__init__.py" or m.startswith("core/") for m in site_runtime.ENGINE_MODULES)
+
+
+def test_micropython_runs_them_compiled_to_its_bytecode(built_micropython):
+    """The same sources, compiled at build time by mpy-cross of the shipped MicroPython's
+    version: the browser neither parses nor compiles Python, and downloads less."""
+    runtime, _, manifest = built_micropython
+    assert sorted(manifest["modules"]) == sorted(f"tebiki/{m[:-3]}.mpy"
+                                                 for m in site_runtime.ENGINE_MODULES)
+    shipped = {name: (runtime / rel).read_bytes() for name, rel in manifest["modules"].items()}
+    assert all(data.startswith(b"M\x06") for data in shipped.values())  # .mpy version 6
+    assert site_runtime.compile_micropython(manifest["micropython"]["version"]) == shipped
+    sources = sum(len(d) for d in site_runtime.engine_sources().values())
+    assert sum(len(d) for d in shipped.values()) < sources / 2
 
 
 def test_the_standard_library_is_bytecode_only_and_smaller_than_stock(built):

@@ -3,16 +3,17 @@
 //
 // The wizard's Web Worker imports it (as the manifest of a site with
 // `runtime: micropython` names it) and calls `bootEngine`, exactly as it calls
-// boot.mjs's on Pyodide; micropython_engine.mjs (Node: the parity test, the
-// benchmark) calls `bootMicroPythonEngine` with the package from node_modules.
-// Both answer the calls boot.mjs answers, with the very same Python files: the
-// bridge tebiki.core.bridge over tebiki.core.engine and tebiki.core.render.
+// boot.mjs's on Pyodide; so does node_engine.mjs in Node (the parity test, the
+// benchmark). It answers the calls boot.mjs answers, with the very same Python
+// files: the bridge tebiki.core.bridge over tebiki.core.engine and
+// tebiki.core.render.
 //
 // `manifest` names what to load, its paths relative to wherever `resolve`
 // points (URLs in a browser, paths in Node):
 //   micropython: {index}  the folder of micropython.mjs and micropython.wasm;
-//   modules: {"tebiki/core/engine.py": path, ...}  written into MicroPython's
-//            in-memory file system under /lib (on its sys.path);
+//   modules: {"tebiki/core/engine.mpy": path, ...}  written into MicroPython's
+//            in-memory file system under /lib (on its sys.path): the engine's
+//            files as MicroPython bytecode (or as sources, .py);
 //   labels:  path of labels.json;   trees: {id: path of the compiled tree};
 //   guides:  the tree ids that have a guide page.
 
@@ -25,12 +26,14 @@ export function bootEngine(options) {
 }
 
 // `loadMicroPython` is the package's export, or a promise of it (bootEngine imports
-// it from the site while the engine's files download; Node passes its own import).
+// it from the site while the engine's files download). `readBytes` reads a file
+// as bytes (the bytecode); without it, `readText` reads the modules.
 export async function bootMicroPythonEngine({ loadMicroPython, manifest, resolve, readText,
-                                              stdout, stderr, preload = [] }) {
-  // Fetch the modules, trees and labels while MicroPython starts.
+                                              readBytes, stdout, stderr, preload = [] }) {
+  // Fetch the modules (bytecode, .mpy, when the build could compile them), trees and
+  // labels while MicroPython starts.
   const modules = Object.entries(manifest.modules)
-    .map(([file, rel]) => [file, readText(resolve(rel))]);
+    .map(([file, rel]) => [file, (readBytes ?? readText)(resolve(rel))]);
   const labels = readText(resolve(manifest.labels));
   const trees = new Map(preload.filter((id) => id in manifest.trees)
     .map((id) => [id, readText(resolve(manifest.trees[id]))]));

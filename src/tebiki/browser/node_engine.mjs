@@ -44,6 +44,7 @@ async function run(runtimeDir) {
     // Files only: drop nothing but join paths (no URLs, no query strings here).
     resolve: (rel) => base + rel,
     readText: async (file) => fs.readFileSync(file, "utf8"),
+    readBytes: async (file) => new Uint8Array(fs.readFileSync(file)),
     stderr: (line) => process.stderr.write(line + "\n"),
   });
   process.stderr.write(`booted in ${Math.round(performance.now() - started)} ms\n`);

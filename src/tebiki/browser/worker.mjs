@@ -16,11 +16,13 @@ const base = new URL("./", import.meta.url);
 let engine = null;
 let timeZone = null;
 
-async function readText(url) {
+async function read(url) {
   const response = await fetch(url, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`${response.status} ${url}`);
-  return response.text();
+  return response;
 }
+const readText = async (url) => (await read(url)).text();
+const readBytes = async (url) => new Uint8Array(await (await read(url)).arrayBuffer());
 
 async function boot(treeId) {
   const started = performance.now();
@@ -38,6 +40,7 @@ async function boot(treeId) {
     manifest,
     resolve: (rel) => new URL(rel, base).href,
     readText,
+    readBytes,
     // the page's tree and those it continues to, fetched while the runtime starts
     preload: known ? [treeId, ...(manifest.linked?.[treeId] ?? [])] : Object.keys(manifest.trees),
   });

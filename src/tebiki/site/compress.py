@@ -25,10 +25,11 @@ from pathlib import Path
 import brotli
 
 MIN_SIZE = 1024
-# What compresses: text formats (the engine's .py files too), wasm (a binary that still
-# halves), and zips (the runtime's stdlib is stored uncompressed for this).
+# What compresses: text formats (the engine's .py files too), wasm and MicroPython
+# bytecode (binaries that still halve), and zips (the runtime's stdlib is stored
+# uncompressed for this).
 SUFFIXES = frozenset({".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt",
-                      ".map", ".wasm", ".webmanifest", ".py", ".zip"})
+                      ".map", ".wasm", ".webmanifest", ".py", ".mpy", ".zip"})
 ENCODINGS = {".br": "br", ".gz": "gzip"}
 KEEP_BELOW = 0.95  # a copy must save at least 5 %, or it is not worth a second file
 
