@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tebiki.load.content import load_content
+from tebiki.core import engine
+from tebiki.load.content import load_bundle, load_content
 from tebiki.site import config as site_config
 
 from ..conftest import ROOT, SITE, build, poll_until, run_cli
+from ..support.walk import start_enhanced, walk_and_compare
 
 FIXTURE = ROOT / "tests" / "fixtures" / "three-languages"
 PREFIXES = {"ja": "", "en": "en/", "es": "es/"}
@@ -165,5 +167,31 @@ def test_the_engine_answers_in_spanish(browser, hosted_three):
         assert page.evaluate("history.state && history.state.tebiki") is not None
         assert page.evaluate("document.documentElement.lang") == "es"
         assert re.search(r"[ñáéíóú¿]", page.inner_text("#tebiki-wizard"))
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", list(PREFIXES))
+def test_every_path_on_micropython_draws_the_static_pages(browser, hosted_three, lang):
+    """The real wizard (MkDocs pages, the page script, the worker on MicroPython) walked
+    by clicks along every path, in each language: each state the engine draws in the
+    page is the static page at its URL, Spanish included (the parity tests cover ja
+    and en in Node)."""
+    languages = site_config.load(FIXTURE / "mkdocs.yml").languages
+    trees = load_bundle(FIXTURE / "decision_trees", languages=languages).trees
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list = []
+    page.on("pageerror", lambda e: errors.append(e))
+    try:
+        checked = 0
+        for tid, tree in sorted(trees.items()):
+            start = f"/{PREFIXES[lang]}wizard/{tid}/"
+            start_enhanced(page, hosted_three.rstrip("/") + start)
+            assert page.evaluate("document.documentElement.lang") == lang
+            for path in engine.iter_paths(tree):
+                checked += walk_and_compare(page, start, [o for _q, o in path["answers"]])
+        assert checked > 5 and not errors, errors
     finally:
         context.close()

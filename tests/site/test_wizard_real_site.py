@@ -3,6 +3,7 @@ session's one build of the site (tests/site/conftest.py)."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from tebiki.core import engine
 
 from ..conftest import poll_until
 from ..support.pyodide import SiteServer, needs_chromium, needs_node
+from ..support.walk import start_enhanced, walk_and_compare
 
 pytestmark = [needs_node, needs_chromium, pytest.mark.browser]
 
@@ -29,6 +31,40 @@ def _longest(trees: dict) -> tuple[str, list]:
             if len(path["answers"]) > len(best[1]):
                 best = (tid, path["answers"])
     return best
+
+
+def _sample(tree: dict) -> list[list[str]]:
+    """A tree's longest path and its shortest: every question on some path, and an
+    outcome reached early."""
+    paths = sorted((len(p["answers"]), [o for _q, o in p["answers"]])
+                   for p in engine.iter_paths(tree))
+    return [paths[-1][1]] if paths[0][1] == paths[-1][1] else [paths[-1][1], paths[0][1]]
+
+
+@pytest.mark.parametrize("lang_prefix", ["", "/en"])
+def test_a_sample_of_paths_on_pyodide_draws_the_static_pages(real, browser, lang_prefix):
+    """The real wizard on the real site (its default runtime, Pyodide) walked by clicks
+    along each tree's longest and shortest paths: each state the engine draws in the
+    page is the static page at its URL (the MicroPython site's twin is in
+    test_languages.py)."""
+    out, trees = real
+    manifest = json.loads((out / "_tebiki" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["runtime"] == "pyodide"
+    with SiteServer(out) as server:
+        context = browser.new_context()
+        page = context.new_page()
+        errors: list = []
+        page.on("pageerror", lambda e: errors.append(e))
+        try:
+            checked = 0
+            for tid, tree in sorted(trees.items()):
+                start = f"{lang_prefix}/wizard/{tid}/"
+                start_enhanced(page, server.url(start))
+                for options in _sample(tree):
+                    checked += walk_and_compare(page, start, options)
+            assert checked > len(trees) and not errors, errors
+        finally:
+            context.close()
 
 
 @pytest.mark.parametrize("lang_prefix", ["", "/en"])
