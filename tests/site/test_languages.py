@@ -17,7 +17,7 @@ from tebiki.load.content import load_bundle, load_content
 from tebiki.site import config as site_config
 
 from ..conftest import ROOT, SITE, build, poll_until, run_cli
-from ..support.walk import start_enhanced, walk_and_compare
+from ..support.walk import moment_all_in_force, start_enhanced, walk_and_compare
 
 FIXTURE = ROOT / "tests" / "fixtures" / "three-languages"
 PREFIXES = {"ja": "", "en": "en/", "es": "es/"}
@@ -186,9 +186,10 @@ def test_every_path_on_micropython_draws_the_static_pages(browser, hosted_three,
     page.on("pageerror", lambda e: errors.append(e))
     try:
         checked = 0
+        moment = moment_all_in_force(trees)
         for tid, tree in sorted(trees.items()):
             start = f"/{PREFIXES[lang]}wizard/{tid}/"
-            start_enhanced(page, hosted_three.rstrip("/") + start)
+            start_enhanced(page, hosted_three.rstrip("/") + start, moment)
             assert page.evaluate("document.documentElement.lang") == lang
             for path in engine.iter_paths(tree):
                 checked += walk_and_compare(page, start, [o for _q, o in path["answers"]])

@@ -12,7 +12,7 @@ from tebiki.core import engine
 
 from ..conftest import poll_until
 from ..support.pyodide import SiteServer, needs_chromium, needs_node
-from ..support.walk import start_enhanced, walk_and_compare
+from ..support.walk import moment_all_in_force, start_enhanced, walk_and_compare
 
 pytestmark = [needs_node, needs_chromium, pytest.mark.browser]
 
@@ -57,9 +57,10 @@ def test_a_sample_of_paths_on_pyodide_draws_the_static_pages(real, browser, lang
         page.on("pageerror", lambda e: errors.append(e))
         try:
             checked = 0
+            moment = moment_all_in_force(trees)
             for tid, tree in sorted(trees.items()):
                 start = f"{lang_prefix}/wizard/{tid}/"
-                start_enhanced(page, server.url(start))
+                start_enhanced(page, server.url(start), moment)
                 for options in _sample(tree):
                     checked += walk_and_compare(page, start, options)
             assert checked > len(trees) and not errors, errors
