@@ -51,7 +51,7 @@ def timed(cmd: list, runs: int) -> float:
 OURS = r"""
 import sys
 from pathlib import Path
-from tebiki.site import build
+from tebiki import build
 from tebiki.site.config import from_mkdocs
 
 config = build.load_mkdocs(Path("mkdocs.yml"))
@@ -65,7 +65,8 @@ CAPTURE = r"""
 import json, sys
 from pathlib import Path
 import mkdocs_macros.plugin as macros
-from tebiki.site import build, pages as site_pages
+from tebiki import build
+from tebiki.site import pages as site_pages
 from tebiki.site.config import from_mkdocs
 
 out = Path(sys.argv[1])

@@ -1,4 +1,4 @@
-"""`tebiki build`: check, build with MkDocs, print, add the runtime, index, swap in.
+"""`tebiki build`: check, print the handbooks, build with MkDocs, add the runtime, index, swap in.
 
 0. Read the site's configuration (mkdocs.yml, tebiki.site.config) and make sure
    the output folder may be replaced, and lock it (tebiki.site.output): a
