@@ -215,7 +215,10 @@ def _clear(target: Path) -> None:
 
 
 def trace_requests(compiled: Path) -> list[dict]:
-    """Every state of every tree, rendered in both languages at a few clock times."""
+    """Every state of every tree, rendered in both languages at a few clock times.
+
+    Only the modules and any error matter here, so no rendered page is sent back
+    (`keep: false`): all of them at once outgrew Node's heap on long texts."""
     sys.path.insert(0, str(ROOT / "src"))
     from tebiki.core import engine
 
@@ -230,9 +233,9 @@ def trace_requests(compiled: Path) -> list[dict]:
             for lang in ("ja", "en"):
                 for now in (None, *TRACE_NOW):
                     requests.append({"op": "render", "tree": tree["id"], "answers": dict(state),
-                                     "lang": lang, "now": now})
+                                     "lang": lang, "now": now, "keep": False})
                 requests.append({"op": "render", "tree": tree["id"], "lang": lang, "now": None,
-                                 "options": [o for _q, o in state]})
+                                 "options": [o for _q, o in state], "keep": False})
     return [*requests, {"op": "modules"}]
 
 
