@@ -24,6 +24,7 @@ that starts with `{%-`, `{{-` or `{#- #}` joins the one before.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -40,9 +41,20 @@ __all__ = ["HtmlWords", "Markup", "core_html", "page_html", "part", "policy", "r
 
 @cache
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(FOLDER), autoescape=True,
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                              trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(FOLDER), autoescape=True,
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                             trim_blocks=True, lstrip_blocks=True)
+    env.filters["element_text"] = element_text
+    return env
+
+
+def element_text(text: object) -> Markup:
+    """A text for an element's content (not an attribute): `&`, `<` and `>` escaped, its
+    quotes as written (outside an attribute they end nothing), so code shown in a
+    `<code>` reads in the page's source as it is copied."""
+    if isinstance(text, Markup):
+        return text
+    return Markup(html.escape(str(text), quote=False))
 
 
 def render(name: str, **context: object) -> str:
