@@ -11,6 +11,7 @@ in only by name:
 - `page_html`: a page as Markdown and the macros rendered it (the handbook
   lays the site's pages out for paper);
 - `policy`: a Content-Security-Policy tebiki wrote, whose quotes are its syntax;
+- `style`: CSS tebiki wrote (its stylesheet, the fonts it embedded);
 - `part`: a macro of a template, rendered (its texts escaped there).
 
 No text from content is ever a template: content reaches a template only as
@@ -36,7 +37,8 @@ from tebiki.core.render import Words
 
 FOLDER = Path(__file__).with_name("templates")
 
-__all__ = ["HtmlWords", "Markup", "core_html", "page_html", "part", "policy", "render"]
+__all__ = ["HtmlWords", "Markup", "core_html", "element_text", "page_html", "part", "policy",
+           "render", "style"]
 
 
 @cache
@@ -88,6 +90,15 @@ def policy(value: str) -> Markup:
     if set(value) & set('"<>&'):
         raise ValueError(f"a policy with a quote, '<', '>' or '&': {value!r}")
     return Markup(value)
+
+
+def style(css: str) -> Markup:
+    """CSS written by tebiki (a stylesheet of the package, fonts it embedded as data URLs)
+    for a `<style>` element as it is (HTML escaping would break its quotes); nothing in it
+    may end the element."""
+    if "</" in css:
+        raise ValueError("a stylesheet with '</' in it cannot go into a <style> element")
+    return Markup(css)
 
 
 class HtmlWords:
