@@ -103,6 +103,7 @@ def page(region: str, *, lang: str, title: str, up: str, others: list, icon: str
     scripts = page_scripts()
     return render("embed-page.html", lang=lang, policy=policy(POLICY), title=title, icon=icon,
                   up=up, runtime=RUNTIME, stylesheet=scripts["embed.css"].name,
+                  wizard_stylesheet=scripts["wizard.css"].name,
                   frame_script=scripts["embed-frame.js"].name,
                   wizard_script=scripts["wizard.js"].name,
                   others=[{"lang": o, "name": n, "href": h} for o, n, h in others],

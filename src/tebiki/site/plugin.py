@@ -174,6 +174,7 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
             "search_url": language.prefix + "search/",
             "alternates": pages.alternates(page, self.site, language),
             "wizard_script": runtime.script_url("wizard.js"),
+            "wizard_stylesheet": runtime.script_url("wizard.css"),
             "contract": {key: value for key, value in vars(contract).items() if key.isupper()},
         }
         return context

@@ -125,6 +125,7 @@ def page_scripts() -> dict[str, Script]:
         {'"./contract.mjs"': "contract.mjs", '"worker.mjs"': "worker.mjs"})
     add("embed-frame.js", read("embed-frame.js"), "embed-frame", ".js", {})
     add("embed.css", read("embed.css"), "embed", ".css", {})
+    add("wizard.css", read("wizard.css"), "wizard", ".css", {})
     return made
 
 
