@@ -481,17 +481,19 @@ def wizard_link(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
                  f'href="{esc(state_url(wizard_root, tree_id, []))}">{label}</a></p>')
 
 
-SEARCH_LABELS = ("search-results", "search-none", "search-loading", "search-failed")
+SEARCH_LABELS = ("search-results", "search-none", "search-loading", "search-failed",
+                 "search-in-guide", "start-wizard", "read-guide")
 
 
 def search_box(bundle: Bundle, lang: str, *, site_root: str) -> str:
-    """The search form; assets/tebiki-search.js runs Pagefind on it (needs JavaScript)."""
+    """The search form; assets/tebiki-search.js shows it and runs the search (without
+    JavaScript the page says so and the form stays hidden)."""
     words = Words(bundle.labels, lang)
     data = " ".join(f'data-{lid}="{esc(bundle.labels[lid][lang])}"' for lid in SEARCH_LABELS)
     return block(
         f'<div id="tebiki-search" class="tebiki-search" data-bundle="{esc(site_root)}pagefind/" '
         f'{data}>'
-        f'<form class="tebiki-search__form" role="search" method="get">'
+        f'<form class="tebiki-search__form" role="search" method="get" hidden>'
         f'<label for="tebiki-search-input">{words.label("search-label")}</label>'
         f'<div class="tebiki-search__row"><input type="search" id="tebiki-search-input" '
         f'name="q" autocomplete="off">'
