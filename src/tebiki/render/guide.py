@@ -407,11 +407,13 @@ def wizard_link(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
                       label=core_html(label)))
 
 
-SEARCH_LABELS = ("search-results", "search-none", "search-loading", "search-failed")
+SEARCH_LABELS = ("search-results", "search-none", "search-loading", "search-failed",
+                 "search-in-guide", "start-wizard", "read-guide")
 
 
 def search_box(bundle: Bundle, lang: str, *, site_root: str) -> str:
-    """The search form; assets/tebiki-search.js runs Pagefind on it (needs JavaScript)."""
+    """The search form; assets/tebiki-search.js shows it and runs the search (without
+    JavaScript the page says so and the form stays hidden)."""
     words = Words(bundle.labels, lang)
     messages = [(lid, bundle.labels[lid][lang]) for lid in SEARCH_LABELS]  # text, escaped there
     return block(part("boxes.html", "search", w=HtmlWords(words), site_root=site_root,
