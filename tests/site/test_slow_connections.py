@@ -17,9 +17,11 @@ from ..conftest import poll_until
 pytestmark = pytest.mark.browser
 
 # What a wizard page may fetch from the runtime folder without the engine: the page
-# script and the names it shares with the markup. Anything else there (the worker,
-# the manifest, the interpreter, the engine, the trees) is the runtime.
-PAGE_SCRIPTS = re.compile(r"/_tebiki/(?:wizard-[0-9a-f]+\.js|contract-[0-9a-f]+\.mjs)$")
+# script, the names it shares with the markup and the wizard's stylesheet. Anything
+# else there (the worker, the manifest, the interpreter, the engine, the trees) is
+# the runtime.
+PAGE_SCRIPTS = re.compile(
+    r"/_tebiki/(?:wizard-[0-9a-f]+\.(?:js|css)|contract-[0-9a-f]+\.mjs)$")
 
 
 def _open(browser, server: str, path: str, setup) -> tuple[list, object]:
