@@ -26,6 +26,7 @@ from tests.support.pyodide import (
     FIXED_NOWS,
     bridge_on_cpython,
     canonical,
+    change_requests,
     compile_content,
     content_roots,
     load_trees,
@@ -51,6 +52,7 @@ def _requests(trees: dict) -> list[dict]:
                                      "lang": lang, "now": now, "embed": True})
                 requests.append({"op": "render", "tree": tid, "lang": lang, "now": None,
                                  "options": list(answers.values())})
+        requests.extend({"op": "render", **req} for req in change_requests(tid, tree))
     return requests
 
 
@@ -125,6 +127,9 @@ def test_the_run_covers_every_path_the_clock_and_the_embed_pages(run):
     timed = [html for req, html in rendered if req["now"]]
     assert any("tebiki-status--open" in h for h in timed)
     assert any("tebiki-status--closed" in h for h in timed)
+    # changing an answer: the answer given before marked, the kept answers named
+    assert any('aria-current="true"' in html for req, html in rendered if req.get("earlier"))
+    assert any('class="tebiki-kept"' in html for req, html in rendered if req.get("answered"))
     embedded = [html for req, html in rendered if req.get("embed")]
     assert embedded and all('data-embed="true"' in h for h in embedded)
     assert any('target="_blank"' in h for h in embedded)

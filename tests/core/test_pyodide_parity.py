@@ -18,6 +18,7 @@ from tests.support.pyodide import (
     bridge_on_cpython,
     build_runtime,
     canonical,
+    change_requests,
     content_roots,
     load_trees,
     needs_node,
@@ -40,6 +41,7 @@ def _requests(trees: dict) -> list[dict]:
                                      "lang": lang, "now": now})
                 requests.append({"op": "render", "tree": tid, "lang": lang, "now": None,
                                  "options": list(answers.values())})
+        requests.extend({"op": "render", **req} for req in change_requests(tid, tree))
     return requests
 
 

@@ -91,6 +91,25 @@ def states(tree: dict) -> list[dict]:
     return found
 
 
+def change_requests(tid: str, tree: dict) -> list[dict]:
+    """Render requests as the page script makes them when an answer is changed: each
+    question of each path asked again (its answer given before, `earlier`), and
+    each answered otherwise, with the later answers kept (`answered`)."""
+    found: list[dict] = []
+    for path in engine.iter_paths(tree):
+        answers = dict(path["answers"])
+        for n, (question, option) in enumerate(path["answers"]):
+            lang = ("ja", "en")[n % 2]
+            rest = {q: o for q, o in answers.items() if q != question}
+            found.append({"tree": tid, "answers": rest, "earlier": answers, "lang": lang,
+                          "now": None})
+            for other in tree["questions"][question]["options"]:
+                if other["id"] != option:
+                    found.append({"tree": tid, "answers": {**answers, question: other["id"]},
+                                  "answered": question, "lang": lang, "now": None})
+    return found
+
+
 def canonical(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 

@@ -77,6 +77,7 @@ LABELS: dict[str, Label] = {
     # the wizard
     "back": _PLAIN, "change": _PLAIN, "start-again": _PLAIN, "start-wizard": _PLAIN,
     "print-plan": _PLAIN, "read-guide": _PLAIN,
+    "your-answers-so-far": _PLAIN, "earlier-answer": _PLAIN, "kept-answers": _PLAIN,
     "change-answer": _label("question"),
     # the guide pages
     "guide-questions": _PLAIN, "guide-outcomes": _PLAIN, "guide-first": _PLAIN,
