@@ -314,10 +314,13 @@ function enhance(region) {
       if (focused >= 0) focusables(region)[focused]?.focus();
       return;
     }
-    document.getElementById(C.HEADING_ID)?.focus();
-    // Emptied first, so the same title twice is still announced; with it, the
-    // notice naming the earlier answers a change kept (the renderer's words).
+    // The notice naming the earlier answers a change kept sits above the heading:
+    // focus the heading without scrolling the notice out of view.
     const kept = region.querySelector(`.${C.KEPT_CLASS}`);
+    document.getElementById(C.HEADING_ID)?.focus(kept ? { preventScroll: true } : undefined);
+    kept?.scrollIntoView({ block: "start" });
+    // Emptied first, so the same title twice is still announced; with it, the
+    // notice (the renderer's words).
     status.textContent = "";
     setTimeout(() => {
       status.textContent = kept ? `${result.title}\n${kept.innerText.trim()}` : result.title;
