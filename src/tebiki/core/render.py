@@ -157,7 +157,14 @@ class Words:
     # --- dates, days and hours --------------------------------------------------------
 
     def days(self, days: list) -> str:
-        return self.join("day-join", (self.label(lid) for lid in day_labels(days)))
+        """'平日', '土日・祝日', 'Weekends and public holidays', 'Mon, Wed'."""
+        plain = [d for d in days if d != engine.HOLIDAYS]
+        names = self.join("day-join", (self.label(lid) for lid in day_labels(plain)))
+        if engine.HOLIDAYS not in days:
+            return names
+        if not plain:
+            return self.label("day-holidays")
+        return self.label("days-and-holidays", days=names)
 
     def hours(self, rec: dict) -> list:
         """One HTML line per opening-hours entry, then closed dates."""
@@ -170,6 +177,9 @@ class Words:
                                   close=esc(_clock(h["close"])))
             lines.append(self.label("day-hours", days=self.days(h["days"]), hours=span))
         for span in rec.get("closed_dates", []):
+            if span == engine.HOLIDAYS:
+                lines.append(self.label("closed-holidays"))
+                continue
             lines.append(self.label("closed-dates") + " " + self.label(
                 "closed-span", start=self.month_day(span["from"]), end=self.month_day(span["to"])))
         return lines

@@ -114,7 +114,7 @@ def full_outcome(tree: dict, oid: str, words: Words) -> dict:
     records = tree["records"]
 
     def extra(item: dict) -> dict:
-        out = {"valid_from": item.get("valid_from"), "valid_until": item.get("valid_until")}
+        out = engine.clockless_dates(item, tree.get("built"))
         if item.get("when"):
             out["condition"] = words.label("only-if",
                                            cond=condition_html(tree, item["when"], words))
@@ -212,7 +212,7 @@ def tree_guide(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
         for option in question["options"]:
             hint = f'<span class="tebiki-option__hint">{words.rich(option["hint"])}</span>' \
                 if option.get("hint") else ""
-            dated = words.dated(option)
+            dated = words.dated(engine.clockless_dates(option, tree.get("built")))
             dated = f' <span class="tebiki-tag">{dated}</span>' if dated else ""
             leads = words.field(words.label("guide-leads-to"),
                                 _target(tree, option["next"], words))
