@@ -168,7 +168,7 @@ def test_a_number_with_its_own_hours_shows_them_and_its_own_status(bundle):
     # centre (0570-783-578) is open until 20:00
     html = outcome_html(bundle, "pin-reset", PROXY, "en", now="2026-12-05T18:00")
     contact = html[html.index("Questions about the card (in Japanese)"):]
-    contact = contact[:contact.index('<div class="tebiki-contact">')]
+    contact = contact[:contact.index("</div>")]  # the end of this contact's block
     item = contact[contact.index("0570-783-578"):]
     item = item[:item.index("</li>")]
     assert "Every day 8:30–20:00" in item and "Open now, until 20:00" in item

@@ -376,6 +376,14 @@ def hotline_box(bundle: Bundle, lang: str, ids: list, heading: str, *,
     """Phone lines in a box that stands out; `heading` is the page's own words."""
     words = Words(bundle.labels, lang)
     contacts = [get_record(bundle, "contacts", c) for c in ids]
+    seen: dict = {}
+    for contact in contacts:
+        for number in dict.fromkeys(p["number"] for p in contact["phones"]):
+            first = seen.setdefault(number, contact["id"])
+            if first != contact["id"]:
+                raise ValueError(f"hotline_box: {number} is in both '{first}' and "
+                                 f"'{contact['id']}': one number, one meaning, so list the "
+                                 "contact for this box's purpose only")
     if used is not None:
         used.extend(contacts)
     body = "".join(contact_html(c, words) for c in contacts)
