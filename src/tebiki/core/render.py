@@ -442,7 +442,7 @@ def outcome_body(view: dict, words: Words, *, level: int, check_prefix: str,
     for name, lid in (("cost", "cost"), ("time", "time")):
         if view.get(name):
             facts.append(f'<div class="tebiki-facts__row"><dt>{words.label(lid)}</dt>'
-                         f'<dd>{words.text(view[name])}</dd></div>')
+                         f'<dd>{words.rich(view[name])}</dd></div>')
     if facts:
         parts.append('<dl class="tebiki-facts">' + "".join(facts) + "</dl>")
     if view.get("places"):

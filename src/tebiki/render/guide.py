@@ -412,7 +412,7 @@ def fact(bundle: Bundle, path: str, lang: str, used: list | None = None) -> str:
     if parts[2:] == ["hours"]:
         return md_inert(words.join("list-join", words.hours(record)))
     if isinstance(value, dict) and lang in value:
-        return md_inert(words.text(value))
+        return md_inert(words.rich(value))
     if isinstance(value, str | int):
         return md_inert(esc(value))
     raise UnknownId(f"'{path}' is not a text or a number")
@@ -440,7 +440,7 @@ def tree_fact(bundle: Bundle, tree_id: str, path: str, lang: str,
         if keys[0] == "outcomes":
             outcome = tree["outcomes"][keys[1]]
             used.append({"reviewed": tree["reviewed"], "sources": outcome.get("sources", [])})
-    return md_inert(Words(bundle.labels, lang).text(value))
+    return md_inert(Words(bundle.labels, lang).rich(value))
 
 
 def page_sources(bundle: Bundle, lang: str, used: list) -> str:
@@ -463,8 +463,11 @@ def page_sources(bundle: Bundle, lang: str, used: list) -> str:
 
 
 def tree_text(bundle: Bundle, tree_id: str, key: str, lang: str) -> str:
+    """A tree's title (plain: it is a heading) or summary (its phone numbers as
+    tap-to-call links, as everywhere else on a page)."""
     tree = get_tree(bundle, tree_id)
-    return md_inert(Words(bundle.labels, lang).text(tree.get(key)))
+    words = Words(bundle.labels, lang)
+    return md_inert(words.text(tree.get(key)) if key == "title" else words.rich(tree.get(key)))
 
 
 def start_links(bundle: Bundle, tree_ids: list, lang: str, *, wizard_root: str) -> str:
