@@ -698,6 +698,10 @@ def contact_html(contact: dict, words: Words, now: datetime | None = None) -> st
         lines.append(f'<p class="tebiki-note">{words.label("languages-list", langs=names)}</p>')
     if contact.get("note"):
         lines.append(f'<p class="tebiki-note">{words.rich(contact["note"])}</p>')
+    if hours or own:
+        # once per block, not on every line: whose clock all the hours above keep
+        lines.append(f'<p class="tebiki-note tebiki-timezone">'
+                     f'{words.label("hours-japan-time")}</p>')
     lines.append(words.status(contact.get("status"), now))
     return '<div class="tebiki-contact">' + "".join(lines) + "</div>"
 
