@@ -51,7 +51,7 @@ def timed(cmd: list, runs: int) -> float:
 OURS = r"""
 import sys
 from pathlib import Path
-from tebiki.site import build
+from tebiki import build
 from tebiki.site.config import from_mkdocs
 
 config = build.load_mkdocs(Path("mkdocs.yml"))
@@ -65,14 +65,11 @@ CAPTURE = r"""
 import json, sys
 from pathlib import Path
 import mkdocs_macros.plugin as macros
-from tebiki.site import build, pages as site_pages
+from tebiki import build
+from tebiki.site import pages as site_pages
 from tebiki.site.config import from_mkdocs
 
 out = Path(sys.argv[1])
-config = build.load_mkdocs(Path("mkdocs.yml"))
-site = from_mkdocs(config)
-plugin = config.plugins["tebiki"]
-plugin.bundle = build.check_content(site)
 captured = {}
 original = macros.MacrosPlugin.on_page_markdown
 
@@ -85,7 +82,12 @@ def capture(self, markdown, page, config, **kwargs):
     captured[f"{lang}:{page.file.src_uri}"] = {"meta": page.meta, "markdown": result}
     return result
 
+# before the configuration is loaded: MkDocs keeps the plugins' bound methods
 macros.MacrosPlugin.on_page_markdown = capture
+config = build.load_mkdocs(Path("mkdocs.yml"))
+site = from_mkdocs(config)
+plugin = config.plugins["tebiki"]
+plugin.bundle = build.check_content(site)
 build.run_mkdocs(config, out / "site")
 (out / "pages.json").write_text(json.dumps(captured, ensure_ascii=False), encoding="utf-8")
 """

@@ -156,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _failed(args: argparse.Namespace, exc: Exception) -> int:
-    from tebiki.site.build import one_line
+    from tebiki.build import one_line
 
     if args.verbose:
         traceback.print_exc()
@@ -213,7 +213,7 @@ def _run(args: argparse.Namespace) -> int:
               f"{errors} error(s), {warnings} warning(s)")
         return EXIT_CONTENT if errors else EXIT_OK
     if args.command == "build":
-        from tebiki.site.build import build_site  # MkDocs is only needed here
+        from tebiki.build import build_site  # MkDocs is only needed here
 
         return build_site(args.config, args.out, content=args.content,
                           search=not args.no_search, handbook=not args.no_handbook,
@@ -384,9 +384,9 @@ def _handbook(args: argparse.Namespace) -> int:
     """`tebiki handbook`: check the content, print the PDFs, say what was made."""
     import time
 
+    from tebiki.build import check_content, source_date_epoch
     from tebiki.handbook.compose import HandbookError
     from tebiki.handbook.printer import make_handbooks
-    from tebiki.site.build import check_content, source_date_epoch
 
     site = _site(args)
     if args.out.exists() and not args.out.is_dir():

@@ -137,8 +137,9 @@ def test_outside_the_shipped_years_the_page_has_hours_and_no_note_for_that_line(
     html = render_state(result, bundle.labels, "ja", root="../../../", now=now)
     general = contact_block(html, "tel:0120950178")
     assert "平日 9:30〜20:00" in general
-    # only its number with hours of its own (every day, holidays or not) has a note
-    assert general.count('class="tebiki-status ') == 1
+    # only its numbers with hours of their own (every day, holidays or not: the call
+    # centre and the FAX) have a note
+    assert general.count('class="tebiki-status ') == 2
     assert general.index("tebiki-status") < general.index('<p class="tebiki-hours"')
 
 

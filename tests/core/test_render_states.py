@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from tebiki.core import engine
 from tebiki.core import render as wizard_html
-from tebiki.site.mkdocs import wizard_states
+from tebiki.core.layout import states as wizard_states
 
 SRC = Path(wizard_html.__file__).parent
 TREE = "pin-reset"

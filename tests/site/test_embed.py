@@ -20,11 +20,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from tebiki.build import build_site
 from tebiki.core import engine
+from tebiki.core.layout import states as wizard_states
 from tebiki.load.content import load_bundle
 from tebiki.site import embed
-from tebiki.site.build import build_site
-from tebiki.site.mkdocs import wizard_states
 from tests.support.pyodide import SiteServer, needs_chromium, needs_node
 
 from ..conftest import CONTENT, LANGUAGES, ROOT

@@ -86,8 +86,8 @@ def test_in_a_year_the_build_did_not_ship_the_line_shows_hours_only(served, brow
         general = page.locator(GENERAL)
         assert general.locator(":scope > .tebiki-status").count() == 0
         assert "平日 9:30〜20:00" in general.inner_text()
-        # its call centre number keeps every-day hours: its note is still there
-        assert general.locator(".tebiki-phones .tebiki-status").count() == 1
+        # its call centre number and its FAX keep every-day hours: their notes stay
+        assert general.locator(".tebiki-phones .tebiki-status").count() == 2
     finally:
         context.close()
 
