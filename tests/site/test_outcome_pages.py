@@ -42,7 +42,7 @@ def enhanced_at(browser, url: str, moment: datetime):
     page.clock.set_fixed_time(moment)
     page.goto(url)
     poll_until(page, "document.documentElement.dataset.tebiki === 'ready'", timeout_s=60)
-    poll_until(page, "document.querySelector('.tebiki-status') !== null")
+    poll_until(page, "document.querySelector('.tebiki-status') !== null", timeout_s=60)
     return context, page
 
 
