@@ -29,7 +29,13 @@ from tests.support.parity import (
     requests_for,
     step_differences,
 )
-from tests.support.pyodide import build_runtime, content_roots, load_trees
+from tests.support.pyodide import (
+    HOLIDAY_NOWS,
+    assert_holiday_answers,
+    build_runtime,
+    content_roots,
+    load_trees,
+)
 
 pytestmark = needs_micropython
 
@@ -73,3 +79,11 @@ def test_the_subset_check_knows_this_micropython():
     """test_micropython_subset.py refuses what the pinned MicroPython lacks; its
     picture of that MicroPython must be the real one."""
     assert json.loads(exec_on_micropython(PROBE_ATTRS)) == MICROPYTHON_ATTRS
+
+
+def test_public_holidays_answer_as_on_cpython(run):
+    """Parity above covers the holiday requests too; here, what they answered."""
+    requests, responses = run[-2], run[-1]
+    if not any(r["now"] in HOLIDAY_NOWS for r in requests if r["op"] == "step"):
+        pytest.skip("this content has no hours that name public holidays")
+    assert_holiday_answers(requests, responses)

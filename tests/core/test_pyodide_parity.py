@@ -22,6 +22,8 @@ from tests.support.parity import (
     step_differences,
 )
 from tests.support.pyodide import (
+    HOLIDAY_NOWS,
+    assert_holiday_answers,
     build_runtime,
     content_roots,
     load_trees,
@@ -60,3 +62,11 @@ def test_the_run_covers_every_state_the_clock_and_the_embed_pages(run):
     name, compiled, manifest, requests, responses = run
     assert manifest["guides"] == sorted(load_trees(compiled))
     assert_covers_everything(name, compiled, requests, responses)
+
+
+def test_public_holidays_answer_as_on_cpython(run):
+    """Parity above covers the holiday requests too; here, what they answered."""
+    requests, responses = run[-2], run[-1]
+    if not any(r["now"] in HOLIDAY_NOWS for r in requests if r["op"] == "step"):
+        pytest.skip("this content has no hours that name public holidays")
+    assert_holiday_answers(requests, responses)

@@ -6,7 +6,8 @@ less than the other: for every state of every tree (each prefix of every path,
 and each state with one earlier answer taken back), `next_step` with and
 without a clock, and the rendered wizard region in both languages with and
 without a clock, on ordinary and on embed pages, and by options (the form a
-Change link sends).
+Change link sends); the renders the page script asks for when an answer is
+changed; and steps and renders on public holidays.
 """
 
 from __future__ import annotations
@@ -16,7 +17,15 @@ from pathlib import Path
 
 from tebiki.core import engine
 
-from .pyodide import FIXED_NOWS, bridge_on_cpython, canonical, load_trees, states
+from .pyodide import (
+    FIXED_NOWS,
+    bridge_on_cpython,
+    canonical,
+    change_requests,
+    holiday_requests,
+    load_trees,
+    states,
+)
 
 LANGS = ("ja", "en")
 
@@ -37,7 +46,8 @@ def requests_for(trees: dict) -> list[dict]:
                                      "lang": lang, "now": now, "embed": True})
                 requests.append({"op": "render", "tree": tid, "lang": lang, "now": None,
                                  "options": list(answers.values())})
-    return requests
+        requests.extend({"op": "render", **req} for req in change_requests(tid, tree))
+    return requests + holiday_requests(trees)
 
 
 def _got(res: dict) -> str:
@@ -109,6 +119,9 @@ def assert_covers_everything(content: str, compiled: Path, requests: list[dict],
     timed = [html for req, html in rendered if req["now"]]
     assert any("tebiki-status--open" in h for h in timed)
     assert any("tebiki-status--closed" in h for h in timed)
+    # changing an answer: the answer given before marked, the kept answers named
+    assert any('aria-current="true"' in html for req, html in rendered if req.get("earlier"))
+    assert any('class="tebiki-kept"' in html for req, html in rendered if req.get("answered"))
     embedded = [html for req, html in rendered if req.get("embed")]
     assert embedded and all('data-embed="true"' in h for h in embedded)
     assert any('target="_blank"' in h for h in embedded)
