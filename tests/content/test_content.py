@@ -28,6 +28,10 @@ FOREIGN_CARD_NUMBER = "0120-0178-27"
 FOREIGN_SYSTEM_NUMBER = "0120-0178-26"  # My Number system and Mynaportal: not for PINs
 PIN_TREES = ("pin-reset", "pin-change", "which-pin")
 HOLDER_ID_RULE = [["id-photo"], ["id-no-photo", "id-no-photo"]]
+# Outcomes where the reader goes nowhere: a lost card found before anything was
+# reported, or after a police report only (no suspension, so nothing at a counter).
+NOWHERE_TO_GO = {("lost-card", "found-nothing-reported"), ("lost-card", "found-tell-police")}
+NOTHING_TO_BRING = {("lost-card", "found-nothing-reported")}
 REPRESENTATIVE_ID_RULE = [["id-photo", "id-photo"], ["id-photo", "id-no-photo"]]
 EXPRESS_ID_RULE = REPRESENTATIVE_ID_RULE  # F32: photo ID + one more, or two photo IDs
 # F46: the parent goes with the child; one sentence, the same on every page
@@ -106,8 +110,10 @@ class TestEveryPath:
         for answers, result in paths[tree_id]:
             name = _path_name(tree_id, answers)
             assert result["type"] == "outcome", name
-            assert result["places"], f"{name}: no place to go"
-            assert result["bring"], f"{name}: nothing to bring"
+            assert result["places"] or (tree_id, result["id"]) in NOWHERE_TO_GO, \
+                f"{name}: no place to go"
+            assert result["bring"] or (tree_id, result["id"]) in NOTHING_TO_BRING, \
+                f"{name}: nothing to bring"
             assert result["steps"], f"{name}: no steps"
             for field in ("cost", "time", "if_fails", "summary"):
                 assert result[field], f"{name}: no {field}"
@@ -391,13 +397,15 @@ class TestLostCard:
     def test_first_step_is_the_hotline(self, paths):
         for answers, result in paths["lost-card"]:
             name = _path_name("lost-card", answers)
+            if answers["card-status"] in ("found-after-police", "found-unreported"):
+                continue  # nothing was suspended: see the test below
             first = result["steps"][0]["text"]
             assert SUSPENSION_NUMBER in first["ja"] and SUSPENSION_NUMBER in first["en"], name
             if answers["card-status"] == "missing":
                 assert first["en"].startswith("Call ") and "option 2" in first["en"], name
                 assert "電話" in first["ja"] and "2番" in first["ja"], name
                 assert FOREIGN_CARD_NUMBER in first["en"], name
-            else:
+            elif answers["card-status"] == "found-again":
                 # a found card: the hotline cannot lift a suspension
                 assert "cannot" in first["en"] or "will not" in first["en"], name
 
@@ -405,7 +413,9 @@ class TestLostCard:
         for answers, result in paths["lost-card"]:
             where = answers.get("where-lost")
             docs = _docs(result)
-            assert ("police-receipt-number" in docs) == (where in ("lost-outside", "stolen"))
+            reported = where in ("lost-outside", "stolen") or \
+                answers["card-status"] == "found-after-police"  # quoted to the police
+            assert ("police-receipt-number" in docs) == reported
             assert ("disaster-certificate" in docs) == (where == "fire-disaster")
             steps_ja = " ".join(s["text"]["ja"] for s in result["steps"])
             if where == "lost-outside":
@@ -465,6 +475,28 @@ class TestLostCard:
                 assert "cannot be lifted by phone" in en
             else:
                 assert "cannot be used again" in en and "返納" in en
+
+    def test_a_found_card_is_answered_by_how_far_it_was_reported(self, bundle, paths):
+        """Found before anything was reported: nothing to do but check it. Found after a
+        police report only: tell the police. Found after a suspension: the counter (F36)."""
+        tree = bundle.trees["lost-card"]
+        first = engine.next_step(tree, {})
+        assert {o["id"] for o in first["options"]} >= {
+            "missing", "found-again", "found-after-police", "found-unreported"}
+        ends = {a["card-status"]: r for a, r in paths["lost-card"] if len(a) == 1}
+        unreported, police = ends["found-unreported"], ends["found-after-police"]
+        assert unreported["places"] == [] and unreported["bring"] == []
+        assert "nothing to do" in unreported["summary"]["en"].lower()
+        assert "手続きはいりません" in unreported["summary"]["ja"]
+        steps_ja = " ".join(s["text"]["ja"] for s in police["steps"])
+        assert police["places"] == [] and "police-receipt-number" in _docs(police)
+        assert "警察署" in police["steps"][0]["text"]["ja"] and "受理番号" in steps_ja
+        assert "取り下げ" in steps_ja and "police station" in police["summary"]["en"]
+        for result in (unreported, police):
+            # had it been suspended, the reader is sent back to the counter's answer
+            warnings = " ".join(w["text"]["en"] for w in result["warnings"])
+            assert SUSPENSION_NUMBER in warnings and "suspended" in warnings
+            assert "municipal-counter" not in _ids(result["places"])
 
 
 # --- which PIN ---------------------------------------------------------------------------

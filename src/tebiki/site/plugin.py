@@ -32,10 +32,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 from tebiki.core import contract
-from tebiki.core.layout import GUIDE
+from tebiki.core.layout import GUIDE, flow_path
 from tebiki.core.render import esc
 from tebiki.load.content import Bundle, compile_content, load_content
-from tebiki.render import guide
+from tebiki.render import graph, guide
 from tebiki.render.macros import Page, table
 from tebiki.render.templates import part
 from tebiki.site import config as site_config
@@ -65,6 +65,7 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
         self.partial_labels: dict = {}  # the labels of content with errors (while serving)
         self.serving = False
         self.guides: set = set()
+        self.flows: dict = {}  # tree -> its flow picture's size (points), this language
         self.wizard = pages.WizardPages()
         self.page: Page | None = None
         self._registered = False
@@ -144,8 +145,14 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
     def on_files(self, files, config):
         pages.one_error_page(config, self.site)
         self.guides = pages.guides(files, self.bundle)
+        self.flows = {}
         if self.bundle is not None:
             self.wizard.add(files, config, self.bundle, self.site, self.guides)
+            try:
+                self.flows = pages.flow_pictures(files, config, self.bundle,
+                                                 pages.building(config, self.site))
+            except graph.GraphError as exc:
+                raise PluginError(str(exc)) from exc
         return files
 
     @event_priority(50)  # before mkdocs-macros renders the page
@@ -163,6 +170,12 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
         fragment = self.wizard.fragment(page)
         if fragment is not None:
             html = fragment
+        tree_id = pages.guide_of(page.file.src_uri)
+        if self.bundle is not None and tree_id in self.guides:
+            # after the page is rendered (which sets its title from its h1), before
+            # any page's navigation is drawn
+            page.title = pages.guide_nav_title(self.bundle, tree_id,
+                                               pages.building(config, self.site).code)
         if self.problems:
             html = _problems_box(self.problems) + html
         return html
@@ -212,6 +225,13 @@ class _Web:
     def wizard_link(self, page: Page, tree_id: str, text: str | None) -> str:
         return guide.wizard_link(page.bundle, tree_id, page.lang, wizard_root=page.wizard_root,
                                  text=text)
+
+    def flow_picture(self, page: Page, tree_id: str) -> str:
+        size = self.plugin.flows.get(tree_id)
+        if size is None:  # no picture was drawn (content with errors, while serving)
+            return ""
+        return guide.flow_figure(page.bundle, tree_id, page.lang,
+                                 src=page.up + flow_path(tree_id), size=size)
 
     def search_box(self, page: Page) -> str:
         return guide.search_box(page.bundle, page.lang, site_root=page.to_site_root)
