@@ -53,6 +53,8 @@ LABELS: dict[str, Label] = {
     "fax-number": _label("number"),
     "sources-list": _label("n"),
     "day-hours": _label("days", "hours"),
+    "day-holidays": _PLAIN, "closed-holidays": _PLAIN, "hours-japan-time": _PLAIN,
+    "days-and-holidays": _label("days"),
     "time-range": _label("open", "close"),
     "closed-span": _label("start", "end"),
     "month-day": _label("d", optional=("m", "month")),
@@ -77,6 +79,7 @@ LABELS: dict[str, Label] = {
     # the wizard
     "back": _PLAIN, "change": _PLAIN, "start-again": _PLAIN, "start-wizard": _PLAIN,
     "print-plan": _PLAIN, "read-guide": _PLAIN,
+    "your-answers-so-far": _PLAIN, "earlier-answer": _PLAIN, "kept-answers": _PLAIN,
     "change-answer": _label("question"),
     # the guide pages
     "guide-questions": _PLAIN, "guide-outcomes": _PLAIN, "guide-first": _PLAIN,
