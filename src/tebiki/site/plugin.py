@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import sys
+from html import unescape
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -35,11 +36,12 @@ from tebiki.core import contract
 from tebiki.core.layout import GUIDE, flow_path
 from tebiki.core.render import esc
 from tebiki.load.content import Bundle, compile_content, load_content
+from tebiki.load.problems import display_path
 from tebiki.render import graph, guide
 from tebiki.render.macros import Page, table
 from tebiki.render.templates import part
 from tebiki.site import config as site_config
-from tebiki.site import embed, pages, runtime
+from tebiki.site import embed, pages, runtime, search
 
 THEME = Path(__file__).with_name("theme")
 DOWNLOADS = "downloads"  # the printed handbooks' folder in the site
@@ -66,6 +68,8 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
         self.serving = False
         self.guides: set = set()
         self.flows: dict = {}  # tree -> its flow picture's size (points), this language
+        # lang -> page url -> its sections' search words (tebiki.site.search)
+        self.search_words: dict[str, dict[str, list[dict]]] = {}
         self.wizard = pages.WizardPages()
         self.page: Page | None = None
         self._registered = False
@@ -170,6 +174,8 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
         fragment = self.wizard.fragment(page)
         if fragment is not None:
             html = fragment
+        else:
+            self._search_words(page, pages.building(config, self.site).code)
         tree_id = pages.guide_of(page.file.src_uri)
         if self.bundle is not None and tree_id in self.guides:
             # after the page is rendered (which sets its title from its h1), before
@@ -179,6 +185,26 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
         if self.problems:
             html = _problems_box(self.problems) + html
         return html
+
+    def _search_words(self, page, lang: str) -> None:
+        """The search words the page's front matter gives its sections (now that its
+        headings and their ids are known)."""
+        if not (isinstance(page.meta.get("search"), dict) and "keywords" in page.meta["search"]):
+            self.search_words.get(lang, {}).pop(page.url, None)
+            return
+        source = Path(page.file.abs_src_path)
+        headings = {item.id: unescape(item.title) for item in _toc_items(page.toc)}
+        words, problems = search.page_words(source.read_text(encoding="utf-8-sig"),
+                                            display_path(source), headings)
+        if problems:
+            for problem in problems:
+                print(problem.format(), file=sys.stderr)
+            if not self.serving:
+                raise PluginError(f"{len(problems)} error(s) in the front matter of "
+                                  f"{display_path(source)} (see above)")
+        title = unescape(page.title or "")
+        self.search_words.setdefault(lang, {})[page.url] = search.section_entries(
+            page.url, title, words, headings)
 
     def on_page_context(self, context, page, config, nav):
         language = pages.building(config, self.site)
@@ -209,6 +235,12 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
     def on_serve(self, server, config, builder):
         server.watch(str(self.site.content))
         return server
+
+
+def _toc_items(items):
+    for item in items:
+        yield item
+        yield from _toc_items(item.children)
 
 
 class _Web:
