@@ -24,7 +24,7 @@ Two parts, read by the search page's script (theme/assets/tebiki-search.js):
   would match in one browser and not in another.
 - **The pages' sections** (`pagefind/tebiki-pages.<lang>.json`): the search
   words a content page's front matter gives its sections
-  (`search: {keywords: {<heading id>: [word, …]}}`): the questions residents
+  (`search: {keywords: {HEADING-ID: [word, …]}}`): the questions residents
   type in words the page does not use (「まちがえる」 where the FAQ writes
   間違える, "someone called" where the page says "by phone"). Matched like the
   trees' words, for the same reason; a section found lists its page first (at
@@ -77,7 +77,7 @@ def page_words(text: str, display: str, headings: dict[str, str]) -> tuple[dict,
     c = Checker(source, problems, ())
     search = source.data["search"]
     if not c.mapping(search, ("search",), (), SEARCH_FIELDS,
-                     "a mapping: {exclude: true} or {keywords: {<heading id>: [word, …]}}"):
+                     "a mapping: {exclude: true} or {keywords: {HEADING-ID: [word, …]}}"):
         return {}, problems
     if "exclude" in search:
         c.expect(search["exclude"], bool, ("search", "exclude"), "true or false")
@@ -85,7 +85,7 @@ def page_words(text: str, display: str, headings: dict[str, str]) -> tuple[dict,
         return {}, problems
     key = ("search", "keywords")
     if not c.expect(search["keywords"], dict, key,
-                    "the search words of the page's sections, {<heading id>: [word, …]}"):
+                    "the search words of the page's sections, {HEADING-ID: [word, …]}"):
         return {}, problems
     out = {}
     for anchor, words in search["keywords"].items():
