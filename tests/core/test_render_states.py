@@ -277,7 +277,8 @@ def test_every_tick_box_on_a_page_has_its_own_id(bundle):
         for path in engine.iter_paths(tree):
             html = outcome_html(bundle, tree_id, dict(path["answers"]))
             ids = re.findall(r'<input type="checkbox" class="tebiki-check" id="([^"]+)"', html)
-            assert ids and len(ids) == len(set(ids)), (tree_id, path["answers"])
+            brings = bool(tree["outcomes"][path["id"]].get("bring"))
+            assert bool(ids) == brings and len(ids) == len(set(ids)), (tree_id, path["answers"])
 
 
 @pytest.mark.parametrize(("lang", "label"), [("ja", "時刻はすべて日本時間です。"),

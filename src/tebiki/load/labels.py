@@ -90,6 +90,10 @@ LABELS: dict[str, Label] = {
     "only-if": _label("cond"),
     "cond-answer": _label("question", "option"),
     "cond-not": _label("cond"),
+    "flow-picture-alt": _label("title", "questions", "outcomes"),
+    "flow-picture-caption": _label("link"),
+    "flow-picture-open": _PLAIN,
+    "guide-nav-title": _label("title"),
     # search, the 404 page, the header
     "search": _PLAIN, "search-label": _PLAIN, "search-button": _PLAIN,
     "search-needs-js": _PLAIN, "search-loading": _PLAIN, "search-failed": _PLAIN,
@@ -116,6 +120,9 @@ LABELS: dict[str, Label] = {
     "handbook-size-kb": _label("n"),
     "handbook-size-mb": _label("n"),
     "handbook-xref": _label("page", "text", "title"),
+    "handbook-flow-title": _label("title"),
+    "handbook-flow-see": _label("page"),
+    "handbook-flow-caption": _label("page"),
 }
 
 # Labels looked up with a fallback, so they may be missing: a contact's language
