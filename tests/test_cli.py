@@ -133,3 +133,47 @@ def test_a_published_address_that_is_not_one_is_refused_before_building(url, tmp
                                              or "URL isn't valid" in result.stderr)
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_graph_out_writes_only_new_svg_files_or_its_own(tmp_path, mini_copy):
+    """`graph --out which-pin.yaml` replaced the tree with a picture, exit 0; it writes a
+    .svg file that is new or that it wrote itself, never in the content folder."""
+    tree = mini_copy / "mini.yaml"
+    before = tree.read_bytes()
+    notes = tmp_path / "notes.svg"
+    notes.write_text("<svg>my own drawing</svg>")
+    base = ["--content", str(mini_copy), "graph", "mini", "--lang", "ja", "--out"]
+    refused = [
+        (str(tree), "is written to a file whose name ends in .svg"),
+        (str(ROOT / "README.md"), "is written to a file whose name ends in .svg"),
+        (str(mini_copy / "flow.svg"), "that is inside the content folder"),
+        (str(notes), "refusing to replace"),
+        (str(tmp_path), "is written to a file whose name ends in .svg"),
+    ]
+    for out, words in refused:
+        result = run_cli(*base, out)
+        assert result.returncode == 2, (out, result.stdout, result.stderr)
+        assert words in result.stderr and "nothing was written" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+    assert tree.read_bytes() == before
+    assert notes.read_text() == "<svg>my own drawing</svg>"
+    assert not (mini_copy / "flow.svg").exists()
+    flow = tmp_path / "flow.svg"
+    for _ in range(2):  # new, then its own picture again
+        result = run_cli(*base, str(flow))
+        assert result.returncode == 0, result.stderr
+        assert flow.read_text(encoding="utf-8").splitlines()[1].startswith("<svg")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_graph_file_is_readable_by_everyone_under_a_private_umask(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    flow = tmp_path / "flow.svg"
+    result = subprocess.run([sys.executable, "-m", "tebiki", "--content", MINI, "graph", "mini",
+                             "--lang", "en", "--out", str(flow)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120, preexec_fn=lambda: os.umask(0o077))
+    assert result.returncode == 0, result.stderr
+    assert flow.stat().st_mode & 0o777 == 0o644

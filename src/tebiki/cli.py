@@ -350,12 +350,53 @@ def _graph(bundle: Bundle, args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(svg)
     else:
-        try:
-            args.out.write_text(svg, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.out}: {exc.strerror}") from exc
+        write_own_file(args.out, GRAPH_MARK + svg, ".svg", "the picture (SVG)", GRAPH_MARK,
+                       _site(args).content)
         print(f"wrote {args.out}")
     return EXIT_OK
+
+
+# The first line of a picture `tebiki graph --out` wrote: it may replace such a file,
+# and no other (a typo such as --out which-pin.yaml once replaced the tree).
+GRAPH_MARK = "<!-- made by tebiki graph; tebiki graph --out may replace this file -->\n"
+
+
+def write_own_file(out: Path, text: str, suffix: str, what: str, mark: str,
+                   content: Path | None) -> None:
+    """Write `text` to `out`, a new file or one that starts with `mark` (written by this
+    command before), named *`suffix`, outside the content folder; readable by everyone
+    (644) whatever the umask, and whole or not at all (a temporary file renamed)."""
+    from tebiki.site.output import protected_folders
+
+    if not out.name.lower().endswith(suffix):
+        raise UsageError(f"--out {out}: {what} is written to a file whose name ends in "
+                         f"{suffix} (like --out flow{suffix}); nothing was written")
+    resolved = Path(os.path.realpath(out.parent)) / out.name
+    for folder, kind in protected_folders(content)[:1]:
+        if folder in resolved.parents:
+            raise UsageError(f"--out {out}: that is inside {kind} ({folder}); write it "
+                             "elsewhere; nothing was written")
+    if os.path.lexists(out) and (out.is_symlink() or not out.is_file()
+                                 or not _starts_with(out, mark)):
+        raise UsageError(f"refusing to replace {out}: it was not written by this command "
+                         f"(a file it writes starts with {mark.strip()}); give a new file "
+                         "name, or move that file away yourself; nothing was written")
+    temp = out.with_name(f".{out.name}.tebiki-{os.getpid()}")
+    try:
+        temp.write_text(text, encoding="utf-8")
+        os.chmod(temp, 0o644)
+        os.replace(temp, out)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from exc
+
+
+def _starts_with(path: Path, mark: str) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(mark.encode())) == mark.encode()
+    except OSError:
+        return False
 
 
 def _new(args: argparse.Namespace) -> int:
