@@ -50,6 +50,8 @@ PLACEHOLDER = "00"
 class HandbookError(Exception):
     """The handbook could not be made (a page names something missing, no Chromium, ...)."""
 
+    details = ""  # a long log behind the one-line message (Chromium's), for -v
+
 
 @dataclass
 class Chapter:
