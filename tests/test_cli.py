@@ -123,7 +123,10 @@ def test_day_lists_are_joined_by_the_labels_of_each_language(mini):
 
 
 @pytest.mark.parametrize("url", ['https://example.jp/">', "javascript:alert(1)",
-                                 "https://exa mple.jp/", "ftp://example.jp/"])
+                                 "https://exa mple.jp/", "ftp://example.jp/",
+                                 # a port that is none; a ';' that split the CSP snippet
+                                 "https://a.jp:99999/", "https://a.jp/;script-src",
+                                 "https://a.jp/a,b", "https://a.jp/%zz"])
 def test_a_published_address_that_is_not_one_is_refused_before_building(url, tmp_path):
     import os
     import subprocess
