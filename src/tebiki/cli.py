@@ -370,9 +370,10 @@ def _graph(bundle: Bundle, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# The first line of a picture `tebiki graph --out` wrote: it may replace such a file,
+# The first line of a picture `tebiki graph --out` wrote (an XML comment: no "--" in it);
+# graph may replace such a file,
 # and no other (a typo such as --out which-pin.yaml once replaced the tree).
-GRAPH_MARK = "<!-- made by tebiki graph; tebiki graph --out may replace this file -->\n"
+GRAPH_MARK = "<!-- made by tebiki graph, which may replace this file -->\n"
 
 
 def write_own_file(out: Path, text: str, suffix: str, what: str, mark: str,
