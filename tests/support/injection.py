@@ -7,11 +7,14 @@ record names, notes and examples, contact and place names, and every label of
 `ui/` (their `{slots}` stay as they are). One build of that content then shows
 how each kind of text is treated on every kind of page.
 
-The payloads are markup (`<script>`, `</title><script>`, `<img onerror>`),
-template source (`{{ … }}`, `{% … %}`, one that would write a file), and
-Markdown (a `javascript:` link, a remote image, a heading, an attribute list
-that would cover the page). Control characters are refused by `tebiki check`
-(tests/load/test_bad_input.py), so they never reach a build.
+The payloads are markup (`<script>`, `</title><script>`, `<img onerror>`, a
+`javascript:` link), template source (`{{ … }}`, `{% … %}`, one that would
+write a file), and Markdown (a heading, an attribute list that would cover the
+page). What `tebiki check` refuses in a text never reaches a build: REFUSED
+lists it (Markdown links and images, control, invisible and bidirectional
+characters, a phone number in a form pages do not link, a text past its
+length), and tests/load/test_injection_refused.py puts each one in every text
+of a small content and asserts that the check names them all.
 """
 
 from __future__ import annotations
@@ -36,11 +39,34 @@ def payload(marker: Path, probe: str) -> str:
         ' {% set z = "tebiki-block" ~ "-ran" %}{{ z }}'
         ' {{ cycler.__init__.__globals__.__builtins__.open("' + str(marker)
         + '", "w").write("ran") }}'
-        ' [xss-link](javascript:alert("xss-link"))'
-        f' ![xss-image]({probe}markdown.png)'
+        ' <a data-xss href="javascript:alert(\'xss-a\')">xss-a</a> javascript:alert("xss-plain")'
         '\n\n# xss-heading\n\n'
         'after {: #xss-attr style="position:fixed;inset:0;background:red" }'
     )
+
+
+# What the check refuses in any text: (what is appended, words of the message).
+REFUSED: dict[str, tuple[str, str]] = {
+    "markdown link": (' [xss-link](javascript:alert("xss-link"))', "has a link written in "
+                      "Markdown"),
+    "markdown image": (" ![xss-image](http://127.0.0.1:9/markdown.png)", "has a link written "
+                       "in Markdown"),
+    "autolink": (" <javascript:alert(1)>", "has a link written in Markdown"),
+    "control": (" bell\x07", "U+0007 (a control character) is not allowed"),
+    "c1 control": (" \x85", "U+0085 (a control character) is not allowed"),
+    "bidi override": (" \u202egnp.exe", "U+202E (a bidirectional override"),
+    "bidi mark": (" \u200fmark", "U+200F (a bidirectional mark"),
+    "zero width": (" zero\u200bwidth", "U+200B (an invisible formatting character"),
+    "tag characters": (" \U000e0041\U000e0042", "U+E0041 (a tag character"),
+    "private use": (" \ue000", "U+E000 (a private-use character"),
+    "combining pile": (" Z" + "\u0301" * 12, "12 combining marks on one letter"),
+    "full-width phone": (" ０１２０－１２－３４５６", "looks like a phone number, and it is in no "
+                         "contact record"),
+    "phone with spaces": (" 03 1234 5678", "looks like a phone number"),
+    "unknown phone": (" 0120-12-3456", "the phone number 0120-12-3456 in this text is in no "
+                      "contact record"),
+    "too long": (" " + "long " * 500, "characters; a"),
+}
 
 
 def _is_text(value: object) -> bool:
@@ -64,7 +90,8 @@ def inject(source: Path, dest: Path, extra: str) -> int:
     shutil.copytree(source, dest)
     count = 0
     for path in sorted(dest.rglob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader, as tebiki's: the Python one refuses `{en: Which one?}`
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
         changed = _add(data, extra)
         count += _count(data)
         path.write_text(yaml.safe_dump(changed, allow_unicode=True, sort_keys=False,

@@ -44,6 +44,12 @@ PHONE_OPTIONAL = ("guidance", "kind", "hours", "hours_note", "closed_dates")
 BRING_OPTIONAL = ("note", "for", "visit", "when", "valid_from", "valid_until")
 
 
+# Markdown links, images, autolinks and references: texts are plain text, and a link
+# would be shown as written (docs/FORMAT.md: links go in `sources`).
+_MARKDOWN_LINK = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)|<[A-Za-z][A-Za-z0-9+.-]*:[^>\s]*>"
+                            r"|\[[^\]\n]+\]\[[^\]\n]*\]|^\s*\[[^\]\n]+\]:\s*\S", re.M)
+
+
 def _shorten(text: str, limit: int = 40) -> str:
     """A long value cut for a message."""
     return text if len(text) <= limit else text[:limit] + "…"
@@ -136,6 +142,14 @@ class Checker:
             if not item.strip():
                 self.error((*key, lang), f"the {name} text ({lang}:) of "
                            f"{self.where(key)} is empty")
+                continue
+            link = _MARKDOWN_LINK.search(item)
+            if link:
+                self.error((*key, lang), f"the {name} text ({lang}:) of {self.where(key)} has a "
+                           f"link written in Markdown ({_shorten(link.group())}): texts are "
+                           "plain text (only **bold** is read), so it would show as written; "
+                           "name the page in the sources: of the record or outcome instead, "
+                           "and the pages link it")
                 continue
             limit = MAX_SHORT_TEXT if short else MAX_TEXT
             if len(item.strip()) > limit:
