@@ -404,19 +404,20 @@ def _timed_check(content: Path, limit: float) -> subprocess.CompletedProcess:
 
 def test_a_file_full_of_bad_characters_is_told_in_a_few_lines_quickly(mini_copy):
     """2 MB of U+0001 took 18 minutes and printed two million lines; a million lines of
-    U+0007 took 9 minutes (line numbers were counted from the start for each)."""
-    (mini_copy / "ctl.yaml").write_bytes(b'a: "' + b"\x01" * (2 * 1024 * 1024 - 10) + b'"\n')
-    (mini_copy / "lines.yaml").write_bytes(b"\x07\n" * 1_000_000)
+    U+0007 took 9 minutes (line numbers were counted from the start for each). Files are
+    1 MB at most now: the same at that size."""
+    (mini_copy / "ctl.yaml").write_bytes(b'a: "' + b"\x01" * (1024 * 1024 - 10) + b'"\n')
+    (mini_copy / "lines.yaml").write_bytes(b"\x07\n" * 500_000)
     result = _timed_check(mini_copy, 15)
     mine = [line for line in result.stderr.splitlines() if "ctl.yaml" in line]
     assert len(mine) == 51, mine[-3:]
     assert "ctl.yaml:1: U+0001 (a control character) is not allowed in content, at column 5" \
         in result.stderr
-    assert "and 2,097,092 more characters like these in this file (only the first 50" \
+    assert "and 1,048,516 more characters like these in this file (only the first 50" \
         in mine[-1]
     lines = [line for line in result.stderr.splitlines() if "lines.yaml" in line]
     assert len(lines) == 51 and lines[49].startswith(f"{mini_copy.name}/lines.yaml:50: ")
-    assert "and 999,950 more" in lines[-1]
+    assert "and 499,950 more" in lines[-1]
 
 
 def test_a_text_repeated_by_aliases_is_bounded_by_its_size(mini_copy):
@@ -428,7 +429,7 @@ def test_a_text_repeated_by_aliases_is_bounded_by_its_size(mini_copy):
     (mini_copy / "quad.yaml").write_text("s: &s " + json.dumps("x" * 1_000_000) + "\nl: ["
                                          + ",".join(["*s"] * 9999) + "]\n", encoding="utf-8")
     _assert_reported(_timed_check(mini_copy, 10), "quad.yaml:2:",
-                     "repeat more than 2,097,152 characters of text")
+                     "repeat more than 1,048,576 characters of text")
 
 
 def test_a_file_saved_as_utf16_is_one_problem(mini_copy):
@@ -486,3 +487,41 @@ def test_a_reviewed_date_a_day_ahead_is_fine_two_days_is_not(mini_copy):
     problems = load_content(mini_copy, languages=LANGUAGES, today=date(2026, 10, 30)).errors
     assert len(problems) == 9 and all("is in the future (today is 2026-10-30)" in p.message
                                       for p in problems)
+
+
+def _long_tree(tree_id: str, questions: int, steps: int, step: str) -> str:
+    """A chain of two-option questions whose one outcome has `steps` long steps."""
+    text = chain(tree_id, questions)
+    items = "".join(f"      - {{ja: {step}, en: {step}}}\n" for _ in range(steps))
+    return text + "    steps:\n" + items
+
+
+def test_a_text_longer_than_a_build_can_take_is_refused(mini_copy):
+    """A 600 KB tree title passed the check; the build then ran out of memory (Node's heap,
+    a 28-line dump) after 78 s."""
+    long_step = "あ" * 2001
+    (mini_copy / "long.yaml").write_text(_long_tree("long", 1, 1, long_step).replace(
+        "title: {ja: 連鎖, en: Chain}", "title: {ja: 連鎖, en: " + "C" * 301 + "}"),
+        encoding="utf-8")
+    result = _check(mini_copy)
+    _assert_reported(result, "long.yaml:2:", "the English text (en:) of title has 301 "
+                     "characters; a title, a name or a label may have at most 300")
+    _assert_reported(result, "long.yaml:17:", "the 日本語 text (ja:) of outcomes.done.steps.0 "
+                     "has 2,001 characters; a text may have at most 2,000")
+
+
+def test_the_wizard_text_of_a_tree_and_of_all_trees_is_bounded(mini_copy):
+    """Texts within their length can still add up, on every state past them, to more than
+    a build can take (the injection corpus: 3.3 MB of content, 40 M characters on the
+    wizards' pages; the build died after 204 s)."""
+    step = "x" * 2000
+    (mini_copy / "heavy.yaml").write_text(_long_tree("heavy", 7, 20, step), encoding="utf-8")
+    _assert_reported(_check(mini_copy), "heavy.yaml:6:", "the tree's wizard pages hold more "
+                     "than 4,000,000 characters of text")
+    (mini_copy / "heavy.yaml").unlink()
+    for n in range(3):  # each within the tree's limit, not all together
+        (mini_copy / f"part-{n}.yaml").write_text(_long_tree(f"part-{n}", 6, 13, step),
+                                                  encoding="utf-8")
+    result = _check(mini_copy)
+    _assert_reported(result, ".yaml:6:", "one build can make at most 8,000,000")
+    assert "the tree's wizard pages" not in result.stderr

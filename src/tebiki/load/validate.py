@@ -35,8 +35,10 @@ MAX_TOTAL_STATES = 1000
 MAX_PATH_QUESTIONS = 20
 # The characters of text on all wizard states together (StateText): each text is on
 # every state page past it, in the wizard and the widget, and rendered once more in
-# Pyodide; the build's memory grows with their sum.
-MAX_WIZARD_TEXT = 4_000_000
+# Pyodide; the build's memory grows with their sum (about 125 MB a million: 1.7 GB at
+# 9.9 million, docs/FORMAT.md). Half of it in one tree, as for the states.
+MAX_WIZARD_TEXT = 8_000_000
+MAX_TREE_TEXT = 4_000_000
 
 
 @dataclass
@@ -348,6 +350,13 @@ class Validator:
             self.report(source, ("questions", qid), f"this path asks more than "
                         f"{MAX_PATH_QUESTIONS} questions ({_describe(answers[:3])}, …): a wizard "
                         "may ask at most that many in a row; split the tree (an outcome can "
+                        "continue: to another tree)")
+            return False
+        if report.text > MAX_TREE_TEXT:
+            self.report(source, ("start",), f"the tree's wizard pages hold more than "
+                        f"{MAX_TREE_TEXT:,} characters of text (each text is on every page "
+                        "whose answers lead past it, in the wizard and the widget): shorten "
+                        "its longest texts, or split it into smaller trees (an outcome can "
                         "continue: to another tree)")
             return False
         if report.states > MAX_TREE_STATES:

@@ -27,7 +27,9 @@ try:  # the C parser is several times faster; same node graph
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_BYTES = 2 * 1024 * 1024
+# A content file is a few dozen KB (the largest today: 41 KB); what it holds is on pages
+# many times over (docs/FORMAT.md, Limits).
+MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 40
 MAX_ALIAS_VALUES = 10_000
 # Characters of text that aliases may repeat in one file: a 1 MB text repeated by
