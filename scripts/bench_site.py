@@ -70,10 +70,6 @@ from tebiki.site import pages as site_pages
 from tebiki.site.config import from_mkdocs
 
 out = Path(sys.argv[1])
-config = build.load_mkdocs(Path("mkdocs.yml"))
-site = from_mkdocs(config)
-plugin = config.plugins["tebiki"]
-plugin.bundle = build.check_content(site)
 captured = {}
 original = macros.MacrosPlugin.on_page_markdown
 
@@ -86,7 +82,12 @@ def capture(self, markdown, page, config, **kwargs):
     captured[f"{lang}:{page.file.src_uri}"] = {"meta": page.meta, "markdown": result}
     return result
 
+# before the configuration is loaded: MkDocs keeps the plugins' bound methods
 macros.MacrosPlugin.on_page_markdown = capture
+config = build.load_mkdocs(Path("mkdocs.yml"))
+site = from_mkdocs(config)
+plugin = config.plugins["tebiki"]
+plugin.bundle = build.check_content(site)
 build.run_mkdocs(config, out / "site")
 (out / "pages.json").write_text(json.dumps(captured, ensure_ascii=False), encoding="utf-8")
 """

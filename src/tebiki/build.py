@@ -9,7 +9,7 @@
 3. Build with MkDocs (strict) into a staging folder beside the output; the
    tebiki plugin gets the checked content and the handbooks from here.
 4. Add the in-browser runtime (tebiki.site.runtime), the widget's embed pages
-   (tebiki.site.embed), the search index (Pagefind), each page's
+   (tebiki.site.embed), the search index (tebiki.site.search), each page's
    Content-Security-Policy (tebiki.site.csp) and the compressed copies.
 5. Swap the staging folder in (one atomic exchange); a failed build leaves the
    old output alone, and every failure is a message with exit 3, not a traceback.
@@ -21,7 +21,6 @@ it is not given), and no step writes the wall-clock time.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import re
@@ -36,7 +35,6 @@ from tebiki.site import csp
 from tebiki.site.compress import compress_site
 from tebiki.site.config import ConfigError, SiteConfig
 from tebiki.site.output import MARKER, Output, OutputError
-from tebiki.site.procs import child_options
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUILD = 0, 1, 2, 3
 
@@ -149,23 +147,6 @@ def _without_traceback(record: logging.LogRecord) -> logging.LogRecord:
     return record
 
 
-def run_pagefind(site_dir: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site_dir),
-                             "--silent"], capture_output=True, text=True, timeout=600,
-                            **child_options())
-    if result.returncode != 0:
-        raise BuildError("pagefind failed:\n" + result.stdout + result.stderr)
-
-
-def normalize_pagefind(site_dir: Path) -> None:
-    """Pagefind lists its languages in hash-map order: sort them, so builds are identical."""
-    entry = site_dir / "pagefind" / "pagefind-entry.json"
-    data = json.loads(entry.read_text(encoding="utf-8"))
-    data["languages"] = dict(sorted(data["languages"].items()))
-    entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                     encoding="utf-8")
-
-
 def build_site(config_file: Path, out: Path, *, content: Path | None = None,
                search: bool = True, handbook: bool = True, verbose: bool = False) -> int:
     from tebiki.site.config import from_mkdocs
@@ -236,6 +217,7 @@ def _build_into(target: Output, config, site: SiteConfig, bundle: Bundle, epoch:
     from tebiki.site.embed import EmbedError, write_embed
     from tebiki.site.plugin import DOWNLOADS, favicon_data_url
     from tebiki.site.runtime import BrowserRuntimeError, Runtime
+    from tebiki.site.search import SearchError, index_site
 
     plugin = config.plugins["tebiki"]
     plugin.bundle = bundle
@@ -264,8 +246,10 @@ def _build_into(target: Output, config, site: SiteConfig, bundle: Bundle, epoch:
     except EmbedError as exc:
         raise BuildError(f"the embed pages: {exc}") from exc
     if search:
-        run_pagefind(staging)
-        normalize_pagefind(staging)
+        try:
+            index_site(staging, bundle, site.languages, plugin.guides)
+        except SearchError as exc:
+            raise BuildError(f"the search index: {exc}") from exc
     try:
         csp.add_policies(staging)
     except csp.InlineScript as exc:

@@ -30,6 +30,10 @@ PIN_TREES = ("pin-reset", "pin-change", "which-pin")
 HOLDER_ID_RULE = [["id-photo"], ["id-no-photo", "id-no-photo"]]
 REPRESENTATIVE_ID_RULE = [["id-photo", "id-photo"], ["id-photo", "id-no-photo"]]
 EXPRESS_ID_RULE = REPRESENTATIVE_ID_RULE  # F32: photo ID + one more, or two photo IDs
+# F46: the parent goes with the child; one sentence, the same on every page
+GO_WITH_CHILD = {"ja": "お子さんと一緒に行きます"
+                       "（同行が不要な市区町村もあるので確認してください）。",
+                 "en": "Go with your child; some cities do not need the child there, so check."}
 
 
 def _paths(bundle, tree_id: str, now=None) -> list[tuple[dict, dict]]:
@@ -277,7 +281,7 @@ class TestPinReset:
         for answers, result in paths["pin-reset"]:
             if answers.get("who-goes") == "parent":
                 steps = _all_text({"s": result["steps"]}, "en")
-                assert "Take your child with you" in steps, _path_name("pin-reset", answers)
+                assert GO_WITH_CHILD["en"] in steps, _path_name("pin-reset", answers)
 
     def test_proxy_goes_twice_with_the_sealed_form(self, paths):
         for answers, result in paths["pin-reset"]:
@@ -493,6 +497,7 @@ class TestWhichPin:
             if EXPECTED_PIN[where] in CERTIFICATE_PINS:
                 # F41: a certificate PIN refused although typed right has expired
                 assert links.pop("certificate-expired", None) == {}, where
+                assert links.pop("period-of-stay", None) == {}, where  # F43
             assert set(links) == {"pin-reset", "pin-change"}, where
             for tree_id, prefilled in links.items():
                 assert prefilled == {"which-pin": EXPECTED_PIN[where]}
@@ -691,9 +696,10 @@ class TestExpressReissue:
         assert express
         for answers, result in express:
             name = _path_name(tree_id, answers)
-            # the adult who shows their own ID: the holder, or the parent for a child
+            # the adult who shows their own ID: the holder, the parent for a
+            # child, the guardian for an adult ward
             ruled = [b for b in result["bring"] if b["kind"] == "one_of"
-                     and b.get("for") in (None, "parent")]
+                     and b.get("for") in (None, "parent", "guardian")]
             assert ruled, name
             for item in ruled:
                 assert [_ids(g) for g in item["sets"]] == EXPRESS_ID_RULE, name
@@ -705,7 +711,11 @@ class TestExpressReissue:
                 continue
             steps = " ".join(s["text"]["en"] for s in result["steps"])
             if answers["where-lost"] == "fire-disaster":
-                assert "within 30 days of the day the card was destroyed" in steps
+                # F33: burned or damaged counts from that day; gone missing is a loss
+                assert "burned or was damaged in the fire or disaster, express issue is " \
+                    "possible within 30 days of that day" in steps
+                assert "went missing in the disaster, it counts as lost: within 30 days of " \
+                    "the day you report the loss at the city office" in steps
             else:
                 assert "within 30 days of the day you report the loss at the city office" in steps
 
@@ -806,10 +816,12 @@ class TestExpiredCertificate:
 
     def test_pin_reset_routes_a_never_wrong_pin_to_the_expiry(self, paths):
         refused = [(a, r) for a, r in paths["pin-reset"] if a.get("what-happened") == "never-wrong"]
-        assert {a["which-pin"] for a, _ in refused} == CERTIFICATE_PINS
+        # E6: "neither certificate PIN works" is the likeliest expiry of all
+        assert {a["which-pin"] for a, _ in refused} == CERTIFICATE_PINS | {"both-certificate"}
         for _answers, result in refused:
             assert result["id"] == "check-expiry"
-            assert [c["tree"] for c in result["continue"]] == ["certificate-expired"]
+            assert [c["tree"] for c in result["continue"]] == ["certificate-expired",
+                                                                "period-of-stay"]
             assert "convenience-store-kiosk" not in _ids(result["places"])
 
     def test_renewal_is_free_at_the_counter_from_3_months_before(self, paths):
@@ -817,7 +829,7 @@ class TestExpiredCertificate:
             name = _path_name("certificate-expired", answers)
             if answers["expiry-date"] == "later":
                 assert result["id"] == "not-expiry", name
-                assert [c["tree"] for c in result["continue"]] == ["pin-reset"]
+                assert next(c["tree"] for c in result["continue"]) == "pin-reset"
                 continue
             assert _ids(result["places"]) == ["municipal-counter"], name
             assert "Free" in result["cost"]["en"] or "free" in result["cost"]["en"].lower()
@@ -961,3 +973,221 @@ class TestBringPerPersonAndVisit:
                 assert ("proxy", "one_of", None) in by_visit[visit]
                 assert ("holder", "doc", "my-number-card") in by_visit[visit]
             assert all(b.get("for") and b.get("visits") for b in result["bring"])
+
+
+# --- the resident and city review of issue 10 (errors E1-E10, wording) --------------------
+
+
+def _outcome_paths(paths, tree_id: str, **answers: str | tuple) -> list[tuple[dict, dict]]:
+    """Paths of a tree whose answers match (a tuple is any of these options)."""
+    out = []
+    for path_answers, result in paths[tree_id]:
+        if all(path_answers.get(q) in (o if isinstance(o, tuple) else (o,))
+               for q, o in answers.items()):
+            out.append((path_answers, result))
+    assert out, f"{tree_id}: no path with {answers}"
+    return out
+
+
+def _phone(result: dict, contact_id: str, number: str) -> dict:
+    contact = next(c for c in result["contacts"] if c["id"] == contact_id)
+    return next(p for p in contact["phones"] if p["number"] == number)
+
+
+class TestResidentReportErrors:
+    def test_e1_the_card_call_centre_is_not_shown_closed_over_new_year(self, bundle):
+        # F30: 0570-783-578 is open 8:30-20:00 every day; a reader on 30 December
+        # must not be told it is closed
+        answers = {"which-pin": "resident-register", "who-goes": "holder"}
+        result = engine.next_step(bundle.trees["pin-reset"], answers, "2026-12-30T12:00")
+        navi = _phone(result, "mynumber-general", NAVI_DIAL)
+        assert navi.get("closed_dates", []) == []
+        assert navi["status"]["open_now"] is True
+
+    def test_e2_the_fax_never_gets_the_enquiry_hours(self, bundle):
+        # F28: the FAX is for suspending a lost card, 24 hours; it is not a
+        # weekday enquiry line, so it keeps a schedule of its own everywhere
+        sunday_night = "2026-12-06T03:00"
+        answers = {"which-pin": "resident-register", "who-goes": "holder"}
+        result = engine.next_step(bundle.trees["pin-reset"], answers, sunday_night)
+        fax = _phone(result, "mynumber-general", FAX_NUMBER)
+        assert fax["hours"] == [{"days": list(engine.WEEKDAYS), "open": "00:00", "close": "24:00"}]
+        assert fax["status"]["open_now"] is True
+        assert "一時利用停止" in fax["hours_note"]["ja"]
+        assert "suspending a lost or stolen card" in fax["hours_note"]["en"]
+
+    def test_e3_a_card_lost_in_a_disaster_counts_30_days_from_the_report(self, bundle, paths):
+        # F33: only a card that burned or was damaged counts from that day
+        tree = bundle.trees["lost-card"]
+        texts = _texts(tree["questions"]) + [t for _a, r in paths["lost-card"] for t in _texts(r)]
+        for text in texts:
+            ja, en = text.get("ja"), text.get("en")
+            if isinstance(ja, str) and isinstance(en, str):
+                assert "焼けた・なくなった日から" not in ja, ja
+                assert "destroyed or lost in the fire or disaster" not in en, en
+        (hint,) = [o["hint"] for o in tree["questions"]["reissue-speed"]["options"]
+                   if o["id"] == "express"]
+        assert "焼けた・壊れたときは、その日から30日以内" in hint["ja"]
+        assert "災害でなくなったときは、紛失と同じく紛失届を出した日から" in hint["ja"]
+        assert "a card that went missing in a disaster counts as lost" in hint["en"]
+
+    def test_e4_the_found_card_summary_hedges_the_certificates(self, paths):
+        # F37: the first screen must not promise that every certificate is re-issued
+        found = _outcome_paths(paths, "lost-card", **{"after-found": "not-applied"})
+        for _answers, result in found:
+            summary = result["summary"]
+            assert "必要に応じて再発行" in summary["ja"] and "署名用だけ" in summary["ja"]
+            assert "issued again as needed" in summary["en"]
+            assert "only the signature certificate" in summary["en"]
+
+    @pytest.mark.parametrize("tree_id,question", [
+        ("pin-reset", "who-goes"), ("certificate-expired", "who-renews"),
+        ("lost-card", "whose-card"), ("damaged-card", "whose-card")])
+    def test_e5_a_parent_is_told_once_to_go_with_the_child(self, paths, tree_id, question):
+        # F46: the parent goes with the child; no page both says so and asks
+        # whether the child should come
+        option = "parent" if question != "whose-card" else "child"
+        for answers, result in _outcome_paths(paths, tree_id, **{question: option}):
+            name = _path_name(tree_id, answers)
+            if result["id"] == "found-after-reissue":
+                continue  # handing the old card back: anyone may
+            steps = {lang: _all_text({"s": result["steps"]}, lang) for lang in ("ja", "en")}
+            if answers.get("reissue-speed") == "express":
+                assert "You and your child go together" in steps["en"], name  # F46 (Yaita)
+                continue
+            assert GO_WITH_CHILD["ja"] in steps["ja"] and GO_WITH_CHILD["en"] in steps["en"], name
+            assert "同行が必要かどうか" not in steps["ja"], name
+            assert "whether your child" not in steps["en"], name
+
+    def test_e6_neither_certificate_pin_asks_what_happened(self, bundle):
+        # F41: both certificates expire together, so this is the likeliest expiry
+        tree = bundle.trees["pin-reset"]
+        question = engine.next_step(tree, {"which-pin": "both-certificate"})
+        assert question["id"] == "what-happened"
+        result = engine.next_step(tree, {"which-pin": "both-certificate",
+                                         "what-happened": "never-wrong"})
+        assert result["id"] == "check-expiry"
+        assert "有効期限" in result["title"]["ja"] and "expired" in result["title"]["en"]
+
+    @pytest.mark.parametrize("tree_id", ["lost-card", "damaged-card"])
+    def test_e7_the_express_checklist_has_the_face_photo(self, paths, tree_id):
+        # F34: "print my plan" must not leave the photo at home
+        for answers, result in _outcome_paths(paths, tree_id, **{"reissue-speed": "express"}):
+            photos = [b for b in result["bring"]
+                      if b["kind"] == "doc" and b["doc"]["id"] == "face-photo"]
+            assert len(photos) == 1, _path_name(tree_id, answers)
+            assert "窓口で撮影する市区町村もあります" in photos[0]["note"]["ja"]
+            assert "Some cities take the photo at the counter" in photos[0]["note"]["en"]
+
+    def test_e8_the_fax_is_offered_wherever_the_lost_card_phone_lines_are(self, paths):
+        # F28: a deaf reader whose IP phone cannot call must still find the FAX
+        for answers, result in _missing_card_paths(paths):
+            if "050-3818-1250" in result["if_fails"]["ja"]:
+                assert f"FAX {FAX_NUMBER}" in result["if_fails"]["ja"], \
+                    _path_name("lost-card", answers)
+                assert f"FAX {FAX_NUMBER}" in result["if_fails"]["en"]
+
+    def test_e8_the_lost_smartphone_says_what_the_fax_is_for(self, paths):
+        # the FAX is published for cards; whether it takes smartphone
+        # certificates is not, and the page says so rather than guessing
+        (result,) = [r for a, r in paths["lost-smartphone"] if a["phone-status"] == "missing"]
+        first = result["steps"][0]["text"]
+        assert f"FAX {FAX_NUMBER}" in first["ja"] and f"FAX {FAX_NUMBER}" in first["en"]
+        assert "確かめられていません" in first["ja"]
+        assert "do not say whether it also takes smartphone certificates" in first["en"]
+
+    @pytest.mark.parametrize("tree_id,question,guardian", [
+        ("lost-card", "whose-card", "ward"), ("damaged-card", "whose-card", "ward"),
+        ("certificate-expired", "who-renews", "guardian")])
+    def test_e9_a_guardian_has_an_answer_of_their_own(self, paths, tree_id, question, guardian):
+        assert any(a.get(question) == guardian for a, _r in paths[tree_id])
+        # F17: a guardian brings their own ID and the guardianship certificate,
+        # reads no parent-only text and is never told to go as the holder
+        for answers, result in _outcome_paths(paths, tree_id, **{question: guardian}):
+            name = _path_name(tree_id, answers)
+            if result["id"] == "found-after-reissue":
+                continue
+            docs = _docs(result)
+            assert "guardianship-certificate" in docs and "koseki-tohon" not in docs, name
+            assert any(b.get("for") == "guardian" and b["kind"] == "one_of"
+                       for b in result["bring"]), name
+            en = _all_text({"s": result["steps"], "w": result["warnings"]}, "en")
+            assert "guardian" in en and "adult ward" in en, name
+            assert "your child" not in en and "Go in person" not in en, name
+            if answers.get("reissue-speed") == "express":
+                # express issue: the ward and the guardian apply together (Yaita, Yuzawa)
+                assert "You and the adult ward go together" in en, name
+
+    @pytest.mark.parametrize("tree_id", ["lost-card", "damaged-card"])
+    def test_e9_a_proxy_is_told_what_a_proxy_may_do(self, paths, tree_id):
+        # F18, F32: a proxy brings the holder's letter and their own ID, is not
+        # offered express issue, and learns that the holder collects the card
+        for answers, result in _outcome_paths(paths, tree_id, **{"whose-card": "proxy"}):
+            name = _path_name(tree_id, answers)
+            if result["id"] == "found-after-reissue":
+                continue
+            assert "power-of-attorney" in _docs(result), name
+            assert any(b.get("for") == "proxy" and b["kind"] == "one_of"
+                       for b in result["bring"]), name
+            assert answers.get("reissue-speed") != "express", name
+            en = _all_text({"s": result["steps"], "w": result["warnings"]}, "en")
+            assert "differs between cities" in en, name
+            if result["id"] in ("reissue-normal", "damaged-normal"):
+                assert "the cardholder collects the new card in person" in en, name
+                assert "a proxy cannot apply for it" in en, name
+
+    @pytest.mark.parametrize("tree_id,outcomes", [
+        ("pin-reset", {"check-expiry"}),
+        ("which-pin", {"user-auth-pin", "signature-pin"}),
+        ("certificate-expired", {"renew-at-counter", "renew-by-proxy", "not-expiry"})])
+    def test_e10_a_foreign_resident_is_pointed_to_the_period_of_stay(self, paths, tree_id,
+                                                                     outcomes):
+        # F43: for a foreign resident the card itself ends with the period of stay
+        seen = set()
+        for answers, result in paths[tree_id]:
+            if result["id"] not in outcomes:
+                continue
+            seen.add(result["id"])
+            name = _path_name(tree_id, answers)
+            assert "period-of-stay" in [c["tree"] for c in result["continue"]], name
+            assert "在留期間の満了日" in _all_text(result, "ja"), name
+            assert "period of stay" in _all_text(result, "en"), name
+        assert seen == outcomes
+
+
+class TestResidentReportWording:
+    @pytest.mark.parametrize("tree_id", ["lost-card", "damaged-card"])
+    def test_the_express_card_is_collected_at_the_counter_only_after_a_move(self, paths, tree_id):
+        # the vague "depending on how you receive it" said nothing a reader can act on:
+        # the card is posted unless the address or name changes before it arrives
+        for answers, result in _outcome_paths(paths, tree_id, **{"reissue-speed": "express"}):
+            en = _all_text({"w": result["warnings"]}, "en")
+            assert "If your address or name changes between the application and the " \
+                "delivery" in en, _path_name(tree_id, answers)
+            assert "In some cases" not in en
+
+    def test_certificates_are_reissued_never_issued_again_loosely(self, paths):
+        # 再発行 is the word on city forms
+        for tree_id, tree_paths in paths.items():
+            for answers, result in tree_paths:
+                assert "発行し直" not in _all_text(result, "ja"), _path_name(tree_id, answers)
+
+    def test_a_24_hour_line_never_speaks_of_outside_its_hours(self, bundle):
+        for cid, contact in bundle.records["contacts"].items():
+            always = contact.get("hours") == [{"days": list(engine.WEEKDAYS), "open": "00:00",
+                                               "close": "24:00"}]
+            note = contact.get("hours_note") or {"ja": "", "en": ""}
+            if always:
+                assert "時間外" not in note["ja"] and "outside the hours" not in note["en"], cid
+
+    def test_both_languages_say_the_pin_need_not_be_written_down(self, bundle):
+        note = bundle.records["documents"]["four-digit-pin"]["note"]
+        assert "必要はありません" in note["ja"] and "no need" in note["en"]
+        assert "Do not" not in note["en"]
+
+    def test_the_special_extension_is_at_most_two_months(self, paths):
+        for _answers, result in _outcome_paths(paths, "period-of-stay",
+                                               **{"renewal-status": "pending",
+                                                  "card-expired": "not-yet"}):
+            title = result["title"]
+            assert "最長2か月" in title["ja"] and "up to 2 months" in title["en"]

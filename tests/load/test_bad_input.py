@@ -106,6 +106,13 @@ EXPECTED: dict[str, tuple[int, str, str]] = {
     "long-id": (11, "has 300 characters; ids may have at most 64", "error"),
     "records-arabic-phone": (5, "'٠١٢٠-95-0178' is not a phone number", "error"),
     "records-closed-impossible": (6, "02-30 is not a day of the year", "error"),
+    # a tree's search words
+    "keywords-missing-language": (4, "missing the English search words (en:) in keywords",
+                                  "error"),
+    "keywords-twice": (9, "the search word 'Forgot PIN' is listed twice in keywords.en",
+                       "error"),
+    "keywords-text": (5, "keywords.ja should be a list of 日本語 search words, not a text",
+                      "error"),
     "ui-duplicate-label": (3, "duplicate label 'back' (first in", "error"),
     "ui-unknown-label": (2, "label 'bakc' is used by no page", "warning"),
     # invisible characters that change a text unseen, with their column

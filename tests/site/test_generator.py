@@ -68,7 +68,8 @@ def test_the_wheel_holds_everything_a_build_needs(installed):
                             "print('\\n'.join(str(f.relative_to(p)) for f in p.rglob('*')))"],
                            capture_output=True, text=True, timeout=60).stdout.split()
     for needed in ("browser/wizard.js", "browser/worker.mjs", "browser/node_engine.mjs",
-                   "browser/embed-v1.js", "site/theme/main.html", "site/theme/assets/tebiki.css",
+                   "browser/embed-v1.js", "browser/wizard.css", "site/theme/main.html",
+                   "site/theme/assets/tebiki.css",
                    "handbook/handbook.css", "render/templates/embed-page.html",
                    "site/scaffold/mkdocs.yml", "site/runtime.py"):
         assert needed in files, needed

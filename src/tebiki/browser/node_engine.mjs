@@ -10,8 +10,10 @@
 //         {"op": "render", "tree": id, "lang": "ja", "now": ..., "answers": {...} | "options": [...]}
 //         {"op": "modules"}
 //       Each response is {"ok": true, "value": <the bridge's JSON text>, "ms": time}
-//       or {"ok": false, "error": text, "ms": time}. The first line of stderr
-//       gives the boot time.
+//       or {"ok": false, "error": text, "ms": time}. A request with "keep": false
+//       answers "value": null (the build's module trace renders every state and
+//       needs none of them: holding them all ran Node out of heap). The first
+//       line of stderr gives the boot time.
 
 import fs from "node:fs";
 import path from "node:path";
@@ -54,12 +56,12 @@ async function run(runtimeDir) {
       let value;
       if (req.op === "step") value = await engine.step(req.tree, req.answers, req.now ?? null);
       else if (req.op === "render") {
-        const { op, ...request } = req;
+        const { op, keep, ...request } = req;
         value = await engine.render(request);
       }
       else if (req.op === "modules") value = JSON.stringify(engine.modules());
       else throw new Error(`unknown op ${req.op}`);
-      out.push({ ok: true, value, ms: performance.now() - begun });
+      out.push({ ok: true, value: req.keep === false ? null : value, ms: performance.now() - begun });
     } catch (err) {
       out.push({ ok: false, error: String(err.message ?? err), ms: performance.now() - begun });
     }

@@ -15,8 +15,9 @@ site's (tebiki.render.macros) with a print medium:
 Around them: a cover (the title, the date the content was last checked, the
 home page's hotline box), a contents page with page numbers, and a last
 chapter with every source and the day it was checked. Every word around the
-content comes from the content's `ui/` labels. The content pages are Jinja
-run in a sandbox: a page may call the macros, nothing else.
+content comes from the content's `ui/` labels, and its HTML from the template
+`handbook.html`. The content pages are Jinja run in a sandbox: a page may call
+the macros, nothing else.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tebiki.core.engine import cited
 from tebiki.core.layout import GUIDE
-from tebiki.core.render import Words, esc, inline
+from tebiki.core.render import Words, inline
 from tebiki.handbook.paper import (
     chapter_anchor,
     first_section,
@@ -41,6 +43,7 @@ from tebiki.handbook.paper import (
 from tebiki.load.content import Bundle
 from tebiki.render import guide as render_html
 from tebiki.render.macros import Page, table
+from tebiki.render.templates import HtmlWords, Markup, core_html, page_html, part
 from tebiki.site.config import SiteConfig
 
 HOME = "index.md"
@@ -110,6 +113,7 @@ class Composer:
         self.lang = lang
         self.site = site
         self.words = Words(bundle.labels, lang)
+        self.w = HtmlWords(self.words)  # the words for templates (Markup)
         self.jinja = _jinja(site.template_options)
         self.md = _markdown(site)
         self.built = built
@@ -121,10 +125,11 @@ class Composer:
 
     # page numbers and links into the handbook
 
-    def page_ref(self, anchor: str) -> str:
+    def page_ref(self, anchor: str) -> Markup:
+        """Where the page number of `anchor` goes, once the print says it."""
         if anchor not in self.targets:
             self.targets.append(anchor)
-        return f'<span class="hb-page" data-target="@{esc(anchor)}">{PLACEHOLDER}</span>'
+        return part("handbook.html", "page_ref", anchor=anchor, placeholder=PLACEHOLDER)
 
     def tree_anchor(self, tree_id: str) -> str | None:
         path = f"{GUIDE}/{tree_id}.md"
@@ -136,13 +141,9 @@ class Composer:
         anchor = self.tree_anchor(tree_id)
         if anchor is None:
             return ""
-        link = f'<a href="#@{anchor}">{title}</a>'
-        if text:
-            body = self.words.label("handbook-xref", text=inline(text), title=link,
-                                    page=self.page_ref(anchor))
-        else:
-            body = self.words.label("handbook-see", title=link, page=self.page_ref(anchor))
-        return f'<p class="hb-xref">{body}</p>'
+        return str(part("handbook.html", "xref", w=self.w, anchor=anchor,
+                        title=core_html(title), page=self.page_ref(anchor),
+                        text=core_html(inline(text)) if text else None))
 
     # the print medium of the macros (tebiki.render.macros.Medium)
 
@@ -169,31 +170,20 @@ class Composer:
 
     def sources_note(self, used: list) -> str:
         """A chapter's sources on paper: who published them, and the oldest review date
-        of what it showed (as `render_html.page_sources`); titles and addresses are in the
-        last chapter."""
+        of what it showed (`tebiki.core.engine.cited`, as on the web); titles and
+        addresses are in the last chapter."""
         if not used:
             return ""
-        w = self.words
-        ids: list = []
-        for rec in used:
-            for sid in rec.get("sources", []):
-                if sid not in ids:
-                    ids.append(sid)
-        sources = [self.bundle.records["sources"][s] for s in ids]
-        reviewed = min(r["reviewed"] for r in [*used, *sources])
+        sources, reviewed = cited(self.bundle.records, used)
         publishers: list = []
         for source in sources:
-            name = w.text(source["publisher"])
+            name = self.w.text(source["publisher"])
             if name not in publishers:
                 publishers.append(name)
-        note = w.label("handbook-chapter-sources", publishers=w.join("list-join", publishers),
-                       title=f'<a href="#@ch-sources">{w.label("handbook-sources")}</a>',
-                       page=self.page_ref("ch-sources"))
-        date = f'<time datetime="{esc(reviewed)}">{esc(reviewed)}</time>'
-        return (render_html.md_heading(2, w.label("page-sources"), "page-sources")
-                + render_html.block(
-            f'<section class="tebiki-sources"><p>{note}</p>'
-            f'<p class="tebiki-reviewed">{w.field(w.label("reviewed"), date)}</p></section>'))
+        note = part("handbook.html", "sources_note", w=self.w, publishers=publishers,
+                    page=self.page_ref("ch-sources"), reviewed=reviewed)
+        return (render_html.md_heading(2, self.words.label("page-sources"), "page-sources")
+                + render_html.block(note))
 
     def render_page(self, path: str, used: list) -> str:
         """A content page as HTML, its macros rendered for print."""
@@ -227,7 +217,7 @@ class Composer:
         self.targets = targets
         title = self.words.label_plain("handbook-title")  # text: the <title>, the PDF's /Title
         body = [self.cover(home), self.contents(), *(
-            f'<section class="hb-chapter" id="{c.anchor}">{c.html}</section>'
+            part("handbook.html", "chapter", anchor=c.anchor, body=page_html(c.html))
             for c in self.chapters), self.sources()]
         html = "".join(body).replace('="#@', '="#').replace('data-target="@', 'data-target="')
         return Document(self.lang, title, html, self.footer(), list(self.targets))
@@ -238,58 +228,47 @@ class Composer:
         dates += [r["reviewed"] for kind in self.bundle.records.values() for r in kind.values()]
         return max(dates)
 
-    def long_date(self, iso: str) -> str:
+    def long_date(self, iso: str) -> Markup:
         year, month, day = (int(x) for x in iso.split("-"))
-        return self.words.label("handbook-date", y=str(year), m=str(month), d=str(day),
-                                month=self.words.label(f"month-{month}"))
+        return self.w.label("handbook-date", y=str(year), m=str(month), d=str(day),
+                            month=self.w.label(f"month-{month}"))
 
-    def cover(self, home: str) -> str:
-        w = self.words
-        hotline = first_section(home, "tebiki-hotline")
-        checked = w.label("handbook-checked", date=self.long_date(self.content_date()))
-        made = w.label("handbook-made", date=self.long_date(self.built.isoformat()))
-        lines = [f'<p class="hb-checked">{checked}</p>', f'<p class="hb-made">{made}</p>']
+    def cover(self, home: str) -> Markup:
+        w = self.w
+        online = None
         if self.site.site_url:
             url = self.site.site_url.rstrip("/") + "/" + self.site.language(self.lang).prefix
             online = w.label("handbook-online", url=url_text(url))
-            lines.append(f'<p class="hb-online">{online}</p>')
-        how = (f'<section class="hb-how"><h2 id="cover--how">{w.label("handbook-how")}</h2><ul>'
-               f'<li>{w.label("handbook-how-flow")}</li><li>{w.label("handbook-how-check")}</li>'
-               '</ul></section>')
-        return ('<section class="hb-cover" id="cover">'
-                f'<p class="hb-kicker">{w.label("handbook-kicker")}</p>'
-                f'<h1 class="hb-title" id="cover--title">{w.label("handbook-title")}</h1>'
-                f'<p class="hb-intro">{w.label("handbook-intro")}</p>'
-                f'<div class="hb-dates">{"".join(lines)}</div>'
-                f'{hotline}{how}</section>')
+        return part("handbook.html", "cover", w=w,
+                    checked=w.label("handbook-checked", date=self.long_date(self.content_date())),
+                    made=w.label("handbook-made", date=self.long_date(self.built.isoformat())),
+                    online=online, hotline=page_html(first_section(home, "tebiki-hotline")))
 
-    def contents(self) -> str:
-        items = []
+    def contents(self) -> Markup:
+        lines = []
         for chapter in self.chapters:
             heads = headings(chapter.html)
-            title = next((text for level, _i, text in heads if level == 1), chapter.path)
+            # a heading's text is the page's HTML without its tags (entities kept)
+            title = next((page_html(text) for level, _i, text in heads if level == 1),
+                         chapter.path)
             subs = []
             for level, ident, text in heads:
                 if level == 2 and not ident.endswith("--page-sources"):
-                    subs.append(self._toc_line(ident, text, "hb-toc__section"))
+                    subs.append(self._toc_line(ident, page_html(text), "hb-toc__section"))
                 elif level == 3 and re.search(r"-o-[a-z0-9-]+$", ident):
-                    subs.append(self._toc_line(ident, text, "hb-toc__outcome"))
-            inner = f'<ol class="hb-toc__sub">{"".join(subs)}</ol>' if subs else ""
-            items.append(self._toc_line(chapter.anchor, title, "hb-toc__chapter", inner))
-        items.append(self._toc_line("ch-sources", self.words.label("handbook-sources"),
+                    subs.append(self._toc_line(ident, page_html(text), "hb-toc__outcome"))
+            lines.append(self._toc_line(chapter.anchor, title, "hb-toc__chapter", subs))
+        lines.append(self._toc_line("ch-sources", self.w.label("handbook-sources"),
                                     "hb-toc__chapter"))
-        return ('<section class="hb-contents" id="contents">'
-                f'<h1 id="contents--title">{self.words.label("handbook-contents")}</h1>'
-                f'<ol class="hb-toc">{"".join(items)}</ol></section>')
+        return part("handbook.html", "contents", w=self.w, lines=lines)
 
-    def _toc_line(self, anchor: str, text: str, cls: str, inner: str = "") -> str:
-        return (f'<li class="{cls}"><a class="hb-toc__line" href="#@{anchor}">'
-                f'<span class="hb-toc__text">{text}</span><span class="hb-toc__dots"></span>'
-                f'{self.page_ref(anchor)}</a>{inner}</li>')
+    def _toc_line(self, anchor: str, text: str, kind: str, lines: list | None = None) -> dict:
+        """A line of the contents (its page reference is made now, in reading order)."""
+        return {"anchor": anchor, "text": text, "kind": kind, "page": self.page_ref(anchor),
+                "lines": lines or []}
 
-    def sources(self) -> str:
+    def sources(self) -> Markup:
         """Every source, in the order the chapters first name them, with its review date."""
-        w = self.words
         order: list = []
         for chapter in self.chapters:
             for rec in chapter.used:
@@ -298,29 +277,14 @@ class Composer:
                         order.append(sid)
         records = self.bundle.records["sources"]
         order += [sid for sid in records if sid not in order]
-        rows = []
-        for sid in order:
-            s = records[sid]
-            rows.append(f'<tr><td><span class="hb-source__title">{w.text(s["title"])}</span>'
-                        f'<span class="hb-source__publisher">{w.text(s["publisher"])}</span>'
-                        f'<span class="hb-url">{url_text(s["url"])}</span></td>'
-                        f'<td class="hb-source__date"><time datetime="{esc(s["reviewed"])}">'
-                        f'{esc(s["reviewed"])}</time></td></tr>')
-        return ('<section class="hb-chapter hb-sources" id="ch-sources">'
-                f'<h1 id="ch-sources--title">{w.label("handbook-sources")}</h1>'
-                f'<p>{w.label("handbook-sources-intro")}</p>'
-                '<table class="hb-sources-table"><thead><tr>'
-                f'<th scope="col">{w.label("handbook-source")}</th>'
-                f'<th scope="col">{w.label("handbook-source-reviewed")}</th></tr></thead>'
-                f'<tbody>{"".join(rows)}</tbody></table></section>')
+        rows = [{"title": records[sid]["title"], "publisher": records[sid]["publisher"],
+                 "address": url_text(records[sid]["url"]), "reviewed": records[sid]["reviewed"]}
+                for sid in order]
+        return part("handbook.html", "sources", w=self.w, sources=rows)
 
     def footer(self) -> str:
-        w = self.words
-        left = w.label("handbook-footer", title=w.label("handbook-title"),
-                       date=self.long_date(self.content_date()))
-        right = w.label("handbook-page-of", page='<span class="pageNumber"></span>',
-                        pages='<span class="totalPages"></span>')
-        return (f'<div class="hb-footer"><span>{left}</span><span>{right}</span></div>')
+        return str(part("handbook.html", "footer", w=self.w,
+                        date=self.long_date(self.content_date())))
 
 
 def compose_all(bundle: Bundle, site: SiteConfig, *, epoch: int,

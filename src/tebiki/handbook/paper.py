@@ -10,15 +10,19 @@ the macros and Markdown made:
 - every id is made unique in the handbook (a chapter's ids get its anchor);
 - tick boxes are boxes to tick with a pen;
 - each question and each outcome of a guide is a block that pages keep together.
+
+The tags these put in come from the template `paper.html`; the page's own HTML
+goes back in as it was (templates.page_html).
 """
 
 from __future__ import annotations
 
 import hashlib
+import html as html_text
 import posixpath
 import re
 
-from tebiki.core.render import esc
+from tebiki.render.templates import page_html, part
 
 
 def chapter_anchor(path: str) -> str:
@@ -37,8 +41,8 @@ _HREF = re.compile(r'\shref="([^"]*)"')
 
 
 def url_text(url: str) -> str:
-    """An address printed in full, with break chances after its slashes."""
-    return "<wbr>".join(esc(part) for part in re.split(r"(?<=[/?&=.])(?=[^/])", url))
+    """An address printed in full, with break chances after its slashes (HTML)."""
+    return part("paper.html", "url", pieces=re.split(r"(?<=[/?&=.])(?=[^/])", url))
 
 
 def print_links(html: str, path: str, composer) -> str:
@@ -47,11 +51,12 @@ def print_links(html: str, path: str, composer) -> str:
     def link(match: re.Match) -> str:
         attrs, text = match.groups()
         found = _HREF.search(attrs)
-        href = found.group(1) if found else ""
+        href = html_text.unescape(found.group(1)) if found else ""  # the address, as text
         if href.startswith(("#", "tel:")):
             return match.group(0)
         if href.startswith(("http://", "https://")):
-            return f'{match.group(0)} <span class="hb-url">{url_text(href)}</span>'
+            return part("paper.html", "external", link=page_html(match.group(0)),
+                        address=url_text(href))
         target, _, fragment = href.partition("#")
         if target.endswith(".md"):
             page = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
@@ -59,11 +64,11 @@ def print_links(html: str, path: str, composer) -> str:
                 anchor = chapter_anchor(page)
                 if fragment:
                     anchor = local_id(anchor, fragment)
-                rest = _HREF.sub("", attrs)
-                inner = f'<a href="#@{anchor}"{rest}>{text}</a>'
-                return composer.words.label("handbook-link-page", text=inner,
-                                            page=composer.page_ref(anchor))
-        return f'<span class="hb-link">{text}</span>'  # a page the handbook does not have
+                inner = part("paper.html", "internal", anchor=anchor,
+                             attrs=page_html(_HREF.sub("", attrs)), text=page_html(text))
+                return composer.w.label("handbook-link-page", text=inner,
+                                        page=composer.page_ref(anchor))
+        return part("paper.html", "unlinked", text=page_html(text))  # not in the handbook
 
     return _LINK.sub(link, html)
 
@@ -78,24 +83,28 @@ def local_ids(html: str, anchor: str) -> str:
     return _LOCAL_HREF.sub(lambda m: f'href="#{local_id(anchor, m.group(1))}"', html)
 
 
+_CHECK_BOX = re.compile(r'<input type="checkbox"[^>]*>')
+_CHECK_LABEL = re.compile(r'<label for="[^"]*">(.*?)</label>', re.S)
+
+
 def tick_boxes(html: str) -> str:
     """Check boxes become boxes drawn on paper; their labels plain text."""
-    html = re.sub(r'<input type="checkbox"[^>]*>', '<span class="hb-box" aria-hidden="true">'
-                  '</span>', html)
-    html = re.sub(r'<label for="[^"]*">', '<span class="hb-check-label">', html)
-    return html.replace("</label>", "</span>")
+    box = str(part("paper.html", "tick_box"))
+    html = _CHECK_BOX.sub(lambda _m: box, html)
+    return _CHECK_LABEL.sub(
+        lambda m: part("paper.html", "check_label", text=page_html(m.group(1))), html)
 
 
 def wrap_blocks(html: str) -> str:
     """Each question and each outcome of a guide in a block that pages keep together."""
     out = []
-    for part in re.split(r"(?=<h[1-3][ >])", html):
-        match = re.match(r'<h3 id="[^"]*-([qo])-[a-z0-9-]+"', part)
+    for piece in re.split(r"(?=<h[1-3][ >])", html):
+        match = re.match(r'<h3 id="[^"]*-([qo])-[a-z0-9-]+"', piece)
         if match:
             kind = "hb-question" if match.group(1) == "q" else "hb-outcome"
-            out.append(f'<section class="{kind}">{part}</section>')
+            out.append(part("paper.html", "keep_together", kind=kind, body=page_html(piece)))
         else:
-            out.append(part)
+            out.append(piece)
     return "".join(out)
 
 

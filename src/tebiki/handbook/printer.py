@@ -21,11 +21,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from tebiki.core.render import esc
 from tebiki.handbook import fonts as print_font
 from tebiki.handbook.compose import Document, HandbookError, compose_all
 from tebiki.handbook.paper import headings
 from tebiki.handbook.pdf import normalise
+from tebiki.render.templates import page_html, part, policy, style
 from tebiki.site.config import SiteConfig
 from tebiki.site.procs import die_with_parent
 
@@ -56,18 +56,12 @@ PRINT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; font-src data:; i
 
 def html_document(doc: Document, fonts: str) -> str:
     css = STYLESHEET.read_text(encoding="utf-8")
-    return (f'<!doctype html>\n<html lang="{doc.lang}"><head><meta charset="utf-8">'
-            f'<meta http-equiv="Content-Security-Policy" content="{PRINT_POLICY}">'
-            f"<title>{esc(doc.title)}</title><style>{fonts}\n{css}</style></head>"
-            f'<body>{doc.html}</body></html>\n')
+    return str(part("print.html", "document", lang=doc.lang, policy=policy(PRINT_POLICY),
+                    title=doc.title, styles=style(f"{fonts}\n{css}"), body=page_html(doc.html)))
 
 
 def footer_template(doc: Document, fonts: str) -> str:
-    return ("<style>" + fonts + """
-.hb-footer { box-sizing: border-box; width: 100%; padding: 0 17mm; display: flex;
-  justify-content: space-between; gap: 2em; font-family: "Tebiki Print", sans-serif;
-  font-size: 7.5pt; color: #555; }
-</style>""" + doc.footer)
+    return str(part("print.html", "footer", fonts=style(fonts), footer=page_html(doc.footer)))
 
 
 FILL_PAGES = """(pages) => {
@@ -111,7 +105,7 @@ def print_pdf(page, doc: Document, faces: dict) -> bytes:
     # with the very same data URL as the page (a different one would not load in time and
     # Chromium would fall back to a system font). It changes no page break, so the first
     # print, only for the page numbers, goes without it (it costs a second per print).
-    footer = {"display_header_footer": True, "header_template": "<span></span>",
+    footer = {"display_header_footer": True, "header_template": str(part("print.html", "header")),
               "footer_template": footer_template(doc, faces[400])}
     known: dict | None = None
     for n in range(5):

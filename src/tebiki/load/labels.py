@@ -90,6 +90,7 @@ LABELS: dict[str, Label] = {
     # search, the 404 page, the header
     "search": _PLAIN, "search-label": _PLAIN, "search-button": _PLAIN,
     "search-needs-js": _PLAIN, "search-loading": _PLAIN, "search-failed": _PLAIN,
+    "search-in-guide": _PLAIN,
     "search-results": _label("n", "query"),
     "search-none": _label("query"),
     "not-found": _PLAIN, "not-found-text": _PLAIN, "not-found-home": _PLAIN,

@@ -265,6 +265,9 @@ def check_condition(c: Checker, value: Any, key: Key) -> dict | None:
 # --- trees -----------------------------------------------------------------------------
 
 TREE_FIELDS = ("id", "title", "summary", "reviewed", "sources", "start", "questions", "outcomes")
+# A tree's `keywords:` (search words, per language): how many, how long each.
+KEYWORDS_MAX = 40
+KEYWORD_CHARS = 40
 OUTCOME_FIELDS = ("title",)
 OUTCOME_OPTIONAL = ("summary", "place", "places", "bring", "steps", "warnings", "contacts",
                     "pins", "cost", "time", "if_fails", "continue", "sources")
@@ -275,7 +278,8 @@ def check_tree(source: Source, problems: list[Problem], file_id: str,
     """The tree in `source` as model data, or None when it is too broken to go on."""
     c = Checker(source, problems, languages)
     data = source.data
-    if not c.mapping(data, (), TREE_FIELDS, ("routes",), "a tree (id, title, start, ...)"):
+    if not c.mapping(data, (), TREE_FIELDS, ("routes", "keywords"),
+                     "a tree (id, title, start, ...)"):
         return None
     tree: dict[str, Any] = {}
     if c.ident(data["id"], ("id",), "the tree id") and data["id"] != file_id:
@@ -284,6 +288,8 @@ def check_tree(source: Source, problems: list[Problem], file_id: str,
     tree["id"] = file_id
     tree["title"] = c.text(data["title"], ("title",), short=True)
     tree["summary"] = c.text(data["summary"], ("summary",))
+    if "keywords" in data:
+        tree["keywords"] = _check_keywords(c, data["keywords"], ("keywords",))
     c.provenance(data, (), tree)
     tree["start"] = data["start"] if c.ident(data["start"], ("start",), "a question id") else None
     tree["questions"] = {}
@@ -342,6 +348,54 @@ def check_tree(source: Source, problems: list[Problem], file_id: str,
             else:
                 tree["broken"].add(oid)
     return tree
+
+
+def _check_keywords(c: Checker, value: Any, key: Key) -> dict | None:
+    """The words readers search with for a tree, per language: {ja: [...], en: [...]}.
+
+    They go into the site's search index only (never onto a page), so they are
+    plain words: no Markdown, at most KEYWORDS_MAX of them, each at most
+    KEYWORD_CHARS characters, none twice."""
+    shape = "{" + ", ".join(f"{language.code}: [word, …]" for language in c.languages) + "}"
+    if not c.expect(value, dict, key, f"the search words in each language, {shape}"):
+        return None
+    out: dict[str, list] = {}
+    codes = [language.code for language in c.languages]
+    for lang in value:
+        if lang not in codes:
+            c.error((*key, lang), f"unknown language '{lang}' in keywords: the site's "
+                    f"languages are {', '.join(codes)} (mkdocs.yml)")
+    for language in c.languages:
+        lang = language.code
+        if lang not in value:
+            c.error(key, f"missing the {language.name} search words ({lang}:) in keywords: "
+                    f"write them as {shape}")
+            continue
+        words = value[lang]
+        if not c.expect(words, list, (*key, lang), f"a list of {language.name} search words"):
+            continue
+        if not words or len(words) > KEYWORDS_MAX:
+            c.error((*key, lang), f"keywords.{lang} lists {len(words)} words: give 1 to "
+                    f"{KEYWORDS_MAX} (the words readers search with that the tree's texts "
+                    "do not already say)")
+            continue
+        seen: set = set()
+        good = []
+        for i, word in enumerate(words):
+            if not c.expect(word, str, (*key, lang, i), "a word or a few words"):
+                continue
+            word = " ".join(word.split())
+            if not word or len(word) > KEYWORD_CHARS:
+                c.error((*key, lang, i), f"the search word '{_shorten(word)}' has "
+                        f"{len(word)} characters: give 1 to {KEYWORD_CHARS}")
+            elif word.casefold() in seen:
+                c.error((*key, lang, i), f"the search word '{word}' is listed twice in "
+                        f"keywords.{lang}: remove one")
+            else:
+                seen.add(word.casefold())
+                good.append(word)
+        out[lang] = good
+    return out if len(out) == len(codes) else None
 
 
 def _check_question(c: Checker, q: Any, key: Key) -> dict | None:

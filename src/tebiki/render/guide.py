@@ -1,11 +1,13 @@
 """HTML for the guide pages: a tree's whole flow, checklists, tables, boxes.
 
-The macros in `macros/main.py` call these. Each function takes the compiled
-bundle and a language and returns Markdown with HTML blocks (headings stay
-Markdown so they reach the table of contents). Every record a function shows
-is added to `used`, so a page can list its sources and the date its facts
-were last checked. The parts an outcome shares with the wizard come from
-`wizard_html`, so both say the same thing the same way.
+The page macros (tebiki.render.macros) call these. Each function takes the
+compiled bundle and a language and returns Markdown with HTML blocks (headings
+stay Markdown so they reach the table of contents). The HTML comes from the
+templates `guide.html`, `tables.html` and `boxes.html` (tebiki.render.templates).
+Every record a function shows is added to `used`, so a page can list its
+sources and the date its facts were last checked. The parts an outcome shares
+with the wizard come from `tebiki.core.render`, so both say the same thing the
+same way.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from tebiki.core.render import (
     state_url,
 )
 from tebiki.load.content import Bundle
+from tebiki.render.templates import HtmlWords, core_html, part
 
 PIN_PLACE_LABELS = {"store": "place-store", "counter": "place-counter",
                     "online": "place-online", "app": "place-app"}
@@ -52,11 +55,11 @@ def md_inert(fragment: str) -> str:
     syntax) and line breaks become spaces (no new block can start).
     """
     out = []
-    for n, part in enumerate(_TAG.split(fragment)):
+    for n, piece in enumerate(_TAG.split(fragment)):
         if n % 2:
-            out.append(part)  # a tag this module wrote
+            out.append(piece)  # a tag this module wrote
             continue
-        text = _LINE_BREAK.sub(" ", html.unescape(part))
+        text = _LINE_BREAK.sub(" ", html.unescape(piece))
         out.append("".join(f"&#{ord(c)};" if c in _MD_PUNCT else c for c in text))
     return "".join(out)
 
@@ -69,7 +72,7 @@ def md_heading(level: int, inner: str, anchor: str) -> str:
 
 def block(html: str) -> str:
     """An HTML block Python-Markdown passes through untouched."""
-    return "\n\n" + html.replace("\n\n", "\n") + "\n\n"
+    return "\n\n" + str(html).replace("\n\n", "\n") + "\n\n"
 
 
 def get_tree(bundle: Bundle, tree_id: str) -> dict:
@@ -166,26 +169,6 @@ def _anchor(tree_id: str, kind: str, node: str) -> str:
     return f"{tree_id}-{kind}-{node}"
 
 
-def _target(tree: dict, target: str, words: Words) -> str:
-    """Where an option leads: a question, an outcome, or a route by earlier answers."""
-    tid = tree["id"]
-    if target in tree["questions"]:
-        text = words.label("guide-to-question", text=words.text(tree["questions"][target]["text"]))
-        return f'<a href="#{_anchor(tid, "q", target)}">{text}</a>'
-    if target in tree["outcomes"]:
-        text = words.label("guide-to-outcome", text=words.text(tree["outcomes"][target]["title"]))
-        return f'<a href="#{_anchor(tid, "o", target)}">{text}</a>'
-    entries = []
-    for entry in tree["routes"][target]:
-        if entry.get("when"):
-            cond = words.label("guide-if", cond=condition_html(tree, entry["when"], words))
-        else:
-            cond = words.label("guide-otherwise")
-        entries.append(f"<li>{words.field(cond, _target(tree, entry['goto'], words))}</li>")
-    return words.label("guide-depends") + '<ul class="tebiki-guide-route">' + "".join(entries) \
-        + "</ul>"
-
-
 def tree_guide(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
                used: list | None = None, start_button: bool = True) -> str:
     """Every question (its options and where each leads) and every outcome in full;
@@ -196,30 +179,18 @@ def tree_guide(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
         used.append(tree)
     out = []
     if start_button:
-        out.append(block(f'<p class="tebiki-start"><a class="tebiki-button" '
-                         f'href="{esc(state_url(wizard_root, tree_id, []))}">'
-                         f'{words.label("start-wizard")}</a></p>'))
+        out.append(block(part("guide.html", "start_button",
+                              href=state_url(wizard_root, tree_id, []),
+                              label=core_html(words.label("start-wizard")))))
     out.append(md_heading(2, words.label("guide-questions"), f"{tree_id}-questions"))
+    first = engine.resolve(tree, tree["start"], {})[1]
     for n, (qid, question) in enumerate(_questions_in_order(tree), 1):
         out.append(md_heading(3, f"{n}. {words.text(question['text'])}",
                               _anchor(tree_id, "q", qid)))
-        parts = []
-        if qid == engine.resolve(tree, tree["start"], {})[1]:
-            parts.append(f'<p class="tebiki-tag">{words.label("guide-first")}</p>')
-        if question.get("hint"):
-            parts.append(f'<p class="tebiki-hint">{words.rich(question["hint"])}</p>')
-        items = []
-        for option in question["options"]:
-            hint = f'<span class="tebiki-option__hint">{words.rich(option["hint"])}</span>' \
-                if option.get("hint") else ""
-            dated = words.dated(option)
-            dated = f' <span class="tebiki-tag">{dated}</span>' if dated else ""
-            leads = words.field(words.label("guide-leads-to"),
-                                _target(tree, option["next"], words))
-            items.append(f'<li><strong>{words.text(option["label"])}</strong>{dated}{hint}'
-                         f'<div class="tebiki-guide-next">{leads}</div></li>')
-        parts.append('<ul class="tebiki-guide-options">' + "".join(items) + "</ul>")
-        out.append(block('<div class="tebiki-guide-question">' + "".join(parts) + "</div>"))
+        out.append(block(part(
+            "guide.html", "question", w=HtmlWords(words), tree=tree, question=question,
+            first=qid == first, anchor=_anchor,
+            condition=lambda cond: core_html(condition_html(tree, cond, words)))))
     out.append(md_heading(2, words.label("guide-outcomes"), f"{tree_id}-outcomes"))
     docs: list = []
     anchor = f"{tree_id}-documents"
@@ -273,18 +244,11 @@ def outcome_section(bundle: Bundle, tree_id: str, oid: str, lang: str, *, level:
     if used is not None:
         used.append(tree)
         used.extend(used_records(view))
-    parts = []
-    if view.get("summary"):
-        parts.append(f'<p class="tebiki-summary">{words.rich(view["summary"])}</p>')
-    parts.append(outcome_body(view, words, level=level + 1,
-                              check_prefix=f"guide-{tree_id}-{oid}", docs_anchor=docs_anchor))
-    if view.get("continue"):
-        links = "".join(
-            f'<li>{words.text(c["title"])}</li>' for c in view["continue"])
-        parts.append(f'<h{level + 1}>{words.label("continue")}</h{level + 1}>'
-                     f'<ul class="tebiki-links">{links}</ul>')
+    body = outcome_body(view, words, level=level + 1, check_prefix=f"guide-{tree_id}-{oid}",
+                        docs_anchor=docs_anchor)
     return (md_heading(level, words.text(view["title"]), _anchor(tree_id, "o", oid))
-            + block('<div class="tebiki-guide-outcome">' + "\n".join(parts) + "</div>"))
+            + block(part("guide.html", "outcome", w=HtmlWords(words), view=view,
+                         body=core_html(body), level=level + 1)))
 
 
 def outcome_checklist(bundle: Bundle, tree_id: str, oid: str, lang: str,
@@ -315,31 +279,8 @@ def pin_table(bundle: Bundle, lang: str, ids: list | None = None,
     pins = [get_record(bundle, "pins", p) for p in (ids or sorted(bundle.records["pins"]))]
     if used is not None:
         used.extend(pins)
-    cols = [words.label(lid) for lid in
-            ("pin", "pin-format", "pin-tries", "pin-reset-at", "pin-change-at")]
-    head = "".join(f'<th scope="col">{col}</th>' for col in cols)
-    rows = []
-    for pin in pins:
-        uses = "".join(f"<li>{words.text(u)}</li>" for u in pin["used_for"])
-        name = pin.get("short_name") or pin["name"]
-        rows.append(
-            f'<tr><th scope="row"><span class="tebiki-pin__name">{words.text(name)}</span>'
-            f'<span class="tebiki-pin__full">{words.text(pin["name"])}</span>'
-            f'<ul class="tebiki-pin__uses">{uses}</ul></th>'
-            f'<td data-label="{cols[1]}">{words.text(pin["format_text"])}</td>'
-            f'<td data-label="{cols[2]}">{words.label("pin-tries-value", n=esc(pin["tries"]))}'
-            f'</td><td data-label="{cols[3]}">{_places(pin["reset_at"], words)}</td>'
-            f'<td data-label="{cols[4]}">{_places(pin["change_at"], words)}</td></tr>')
-    return block(f'<div class="tebiki-table-wrap" role="region" tabindex="0" '
-                 f'aria-labelledby="pin-table-caption">'
-                 f'<table class="tebiki-table tebiki-pin-table">'
-                 f'<caption id="pin-table-caption">{words.label("pin-table-caption")}</caption>'
-                 f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
-
-
-def _places(places: list, words: Words) -> str:
-    return "<ul class=\"tebiki-plain-list\">" + "".join(
-        f"<li>{words.label(PIN_PLACE_LABELS[p])}</li>" for p in places) + "</ul>"
+    return block(part("tables.html", "pin_table", w=HtmlWords(words), pins=pins,
+                      place_labels=PIN_PLACE_LABELS))
 
 
 def document_table(bundle: Bundle, lang: str, categories: list | None = None,
@@ -353,35 +294,23 @@ def document_table(bundle: Bundle, lang: str, categories: list | None = None,
             raise UnknownId(f"no documents in category '{category}'")
         if used is not None:
             used.extend(docs)
-        cells = []
-        for doc in docs:
-            examples = "".join(f"<li>{words.text(e)}</li>" for e in doc.get("examples", []))
-            note = f'<p class="tebiki-note">{words.text(doc["note"])}</p>' \
-                if doc.get("note") else ""
-            cells.append(f'<p><strong>{words.text(doc["name"])}</strong></p>'
-                         + (f"<ul>{examples}</ul>" if examples else "") + note)
-        rows.append(f'<tr><th scope="row">{words.label("doc-category-" + category.lower())}</th>'
-                    f'<td data-label="{words.label("doc-documents")}">{"".join(cells)}</td></tr>')
-    head = (f'<th scope="col">{words.label("doc-category")}</th>'
-            f'<th scope="col">{words.label("doc-documents")}</th>')
-    return block(f'<div class="tebiki-table-wrap" role="region" tabindex="0" '
-                 f'aria-labelledby="doc-table-caption">'
-                 f'<table class="tebiki-table tebiki-doc-table">'
-                 f'<caption id="doc-table-caption">{words.label("doc-table-caption")}</caption>'
-                 f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+        rows.append({"name": core_html(words.label("doc-category-" + category.lower())),
+                     "docs": docs})
+    return block(part("tables.html", "document_table", w=HtmlWords(words), categories=rows))
 
 
 def hotline_box(bundle: Bundle, lang: str, ids: list, heading: str, *,
                 level: int = 2, used: list | None = None) -> str:
     """Phone lines in a box that stands out; `heading` is the page's own words."""
+    if not isinstance(level, int) or not 1 <= level <= 6:
+        raise UnknownId(f"hotline_box: level is a heading level from 1 to 6, not {level!r}")
     words = Words(bundle.labels, lang)
     contacts = [get_record(bundle, "contacts", c) for c in ids]
     if used is not None:
         used.extend(contacts)
     body = "".join(contact_html(c, words) for c in contacts)
-    return block(f'<section class="tebiki-hotline" aria-labelledby="hotline-{esc(ids[0])}">'
-                 f'<h{level} id="hotline-{esc(ids[0])}">{inline(heading)}</h{level}>'
-                 f'{body}</section>')
+    return block(part("boxes.html", "hotline", heading=core_html(inline(heading)), level=level,
+                      box_id=f"hotline-{ids[0]}", contacts=core_html(body)))
 
 
 def fact(bundle: Bundle, path: str, lang: str, used: list | None = None) -> str:
@@ -440,13 +369,7 @@ def page_sources(bundle: Bundle, lang: str, used: list) -> str:
     if not used:
         return ""
     words = Words(bundle.labels, lang)
-    ids: list = []
-    for rec in used:
-        for sid in rec.get("sources", []):
-            if sid not in ids:
-                ids.append(sid)
-    sources = [bundle.records["sources"][s] for s in ids]
-    reviewed = min(r["reviewed"] for r in [*used, *sources])
+    sources, reviewed = engine.cited(bundle.records, used)
     return (md_heading(2, words.label("page-sources"), "page-sources")
             + block(sources_block(sources, reviewed, words, level=None)))
 
@@ -462,13 +385,10 @@ def tree_text(bundle: Bundle, tree_id: str, key: str, lang: str) -> str:
 def start_links(bundle: Bundle, tree_ids: list, lang: str, *, wizard_root: str) -> str:
     """One big link per tree, straight to its first question."""
     words = Words(bundle.labels, lang)
-    items = []
-    for tree_id in tree_ids:
-        tree = get_tree(bundle, tree_id)
-        items.append(f'<li><a class="tebiki-start-link" '
-                     f'href="{esc(state_url(wizard_root, tree_id, []))}">'
-                     f'{words.text(tree["title"])}</a></li>')
-    return block('<ul class="tebiki-start-links">' + "".join(items) + "</ul>")
+    links = [{"href": state_url(wizard_root, tree_id, []),
+              "title": core_html(words.text(get_tree(bundle, tree_id)["title"]))}
+             for tree_id in tree_ids]
+    return block(part("boxes.html", "start_links", links=links))
 
 
 def wizard_link(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
@@ -477,31 +397,21 @@ def wizard_link(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
     get_tree(bundle, tree_id)
     words = Words(bundle.labels, lang)
     label = inline(text) if text else words.label("start-wizard")
-    return block(f'<p class="tebiki-start"><a class="tebiki-button" '
-                 f'href="{esc(state_url(wizard_root, tree_id, []))}">{label}</a></p>')
+    return block(part("guide.html", "start_button", href=state_url(wizard_root, tree_id, []),
+                      label=core_html(label)))
 
 
-SEARCH_LABELS = ("search-results", "search-none", "search-loading", "search-failed")
+SEARCH_LABELS = ("search-results", "search-none", "search-loading", "search-failed",
+                 "search-in-guide", "start-wizard", "read-guide")
 
 
 def search_box(bundle: Bundle, lang: str, *, site_root: str) -> str:
-    """The search form; assets/tebiki-search.js runs Pagefind on it (needs JavaScript)."""
+    """The search form; assets/tebiki-search.js shows it and runs the search (without
+    JavaScript the page says so and the form stays hidden)."""
     words = Words(bundle.labels, lang)
-    data = " ".join(f'data-{lid}="{esc(bundle.labels[lid][lang])}"' for lid in SEARCH_LABELS)
-    return block(
-        f'<div id="tebiki-search" class="tebiki-search" data-bundle="{esc(site_root)}pagefind/" '
-        f'{data}>'
-        f'<form class="tebiki-search__form" role="search" method="get">'
-        f'<label for="tebiki-search-input">{words.label("search-label")}</label>'
-        f'<div class="tebiki-search__row"><input type="search" id="tebiki-search-input" '
-        f'name="q" autocomplete="off">'
-        f'<button type="submit" class="tebiki-button">{words.label("search-button")}</button>'
-        f'</div></form>'
-        f'<p id="tebiki-search-status" class="tebiki-search__status" role="status"></p>'
-        f'<ol id="tebiki-search-results" class="tebiki-search__results" hidden></ol>'
-        f'<noscript><p>{words.label("search-needs-js")}</p></noscript>'
-        f'</div>'
-        f'<script type="module" src="{esc(site_root)}assets/tebiki-search.js"></script>')
+    messages = [(lid, bundle.labels[lid][lang]) for lid in SEARCH_LABELS]  # text, escaped there
+    return block(part("boxes.html", "search", w=HtmlWords(words), site_root=site_root,
+                      messages=messages))
 
 
 def download_links(bundle: Bundle, lang: str, made: dict, *, site_root: str,
@@ -511,22 +421,17 @@ def download_links(bundle: Bundle, lang: str, made: dict, *, site_root: str,
     if not made:
         return ""
     words = Words(bundle.labels, lang)
-    items = []
+    editions = []
     for other in [lang, *sorted(lg for lg in made if lg != lang)]:
         printed = made.get(other)
         if printed is None:
             continue
-        href = f"{site_root}{folder}/{printed.name}"
         meta = words.label("handbook-file", pages=str(printed.pages),
                            size=_size(printed.size, words))
-        items.append(f'<li><a href="{esc(href)}" hreflang="{esc(other)}" '
-                     f'type="application/pdf">{words.label("handbook-edition-" + other)}</a> '
-                     f'<span class="tebiki-download__meta">{meta}</span></li>')
-    return block(
-        '<section class="tebiki-download" aria-labelledby="tebiki-download">'
-        f'<h2 id="tebiki-download">{words.label("handbook-download")}</h2>'
-        f'<p>{words.label("handbook-download-text")}</p>'
-        f'<ul class="tebiki-download__list">{"".join(items)}</ul></section>')
+        editions.append({"href": f"{site_root}{folder}/{printed.name}", "lang": other,
+                         "name": core_html(words.label("handbook-edition-" + other)),
+                         "meta": core_html(meta)})
+    return block(part("boxes.html", "downloads", w=HtmlWords(words), editions=editions))
 
 
 def _size(size: int, words: Words) -> str:

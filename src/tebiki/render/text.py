@@ -25,13 +25,22 @@ class TextRenderer:
             out = self.label("day-join", a=out, b=name)
         return out
 
+    def month_day(self, md: str) -> str:
+        month, day = (int(x) for x in md.split("-"))
+        return self.label("month-day", m=str(month), d=str(day), month=self.label(f"month-{month}"))
+
     def hours(self, rec: dict) -> str:
+        """Opening hours, then closed dates (a reviewer checks both against the sources)."""
         parts = []
         for h in rec.get("hours", []):
             if h["open"] == "00:00" and h["close"] == "24:00":
                 parts.append(f"{self.days(h['days'])} {self.label('open-24h')}")
             else:
                 parts.append(f"{self.days(h['days'])} {h['open']}–{h['close']}")
+        for span in rec.get("closed_dates", []):
+            dates = self.label("closed-span", start=self.month_day(span["from"]),
+                               end=self.month_day(span["to"]))
+            parts.append(f"{self.label('closed-dates')} {dates}")
         text = "; ".join(parts)
         note = self.t(rec.get("hours_note"))
         return f"{text} ({note})" if text and note else text or note

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tebiki.render.templates import part, policy
 from tebiki.site.runtime import script_url
 
 META = 'http-equiv="Content-Security-Policy"'
@@ -78,7 +79,7 @@ def add_policy(html: str) -> str:
     match = _CHARSET.search(html)
     if match is None:
         raise ValueError("no <meta charset> to put the policy after")
-    tag = f'<meta {META} content="{policy_for(html)}">'
+    tag = str(part("csp.html", "meta", policy=policy(policy_for(html))))
     return html[: match.end()] + tag + html[match.end():]
 
 

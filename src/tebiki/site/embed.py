@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,7 +45,7 @@ from tebiki.core import engine, layout
 from tebiki.core.layout import EMBED, RUNTIME
 from tebiki.core.render import esc, page_title, plain, render_state
 from tebiki.render.guide import md_heading
-from tebiki.render.templates import Markup, render
+from tebiki.render.templates import core_html, part, policy, render
 from tebiki.site.config import SiteConfig
 from tebiki.site.runtime import BROWSER, page_scripts
 
@@ -69,7 +68,6 @@ POLICY = "; ".join((
     "base-uri 'none'",
     "form-action 'none'",
 ))
-assert not set(POLICY) & set('"<>&'), "POLICY goes into an attribute as it is"
 
 
 class EmbedError(Exception):
@@ -103,12 +101,13 @@ def page(region: str, *, lang: str, title: str, up: str, others: list, icon: str
     `others` [(lang, name, href)] the same state in the other languages, `icon` the
     site's icon as a data URL."""
     scripts = page_scripts()
-    return render("embed-page.html", lang=lang, policy=Markup(POLICY), title=title, icon=icon,
+    return render("embed-page.html", lang=lang, policy=policy(POLICY), title=title, icon=icon,
                   up=up, runtime=RUNTIME, stylesheet=scripts["embed.css"].name,
+                  wizard_stylesheet=scripts["wizard.css"].name,
                   frame_script=scripts["embed-frame.js"].name,
                   wizard_script=scripts["wizard.js"].name,
                   others=[{"lang": o, "name": n, "href": h} for o, n, h in others],
-                  region=Markup(region))  # made by tebiki.core.render, every text escaped
+                  region=core_html(region))
 
 
 def write_pages(bundle, site_dir: Path, site: SiteConfig, guides: set, icon: str) -> int:
@@ -168,21 +167,17 @@ def _tree_title(bundle, tree_id: str, lang: str) -> str:
 
 def iframe_snippet(bundle, tree_id: str, lang: str, *, base: str, prefix: str) -> str:
     """A plain iframe: no script on the host page; a fixed height (the frame scrolls)."""
-    title = _tree_title(bundle, tree_id, lang)
-    return (f'<iframe src="{esc(base + prefix + EMBED)}/{esc(tree_id)}/" title="{esc(title)}" '
-            f'width="100%" height="{FRAME_HEIGHT}" loading="lazy"></iframe>')
+    return str(part("embed-snippets.html", "iframe", src=f"{base}{prefix}{EMBED}/{tree_id}/",
+                    title=_tree_title(bundle, tree_id, lang), height=FRAME_HEIGHT))
 
 
 def loader_snippet(bundle, tree_id: str, lang: str, *, base: str, prefix: str) -> str:
     """The loader: a placeholder (a link to the wizard, until the script runs) and the
     script with its integrity hash."""
-    title = _tree_title(bundle, tree_id, lang)
-    src = f"{base}{prefix}{EMBED}/{tree_id}/"
-    wizard = f"{base}{prefix}{layout.WIZARD}/{tree_id}/"
-    return (f'<div data-tebiki-embed data-src="{esc(src)}" data-title="{esc(title)}">'
-            f'<a href="{esc(wizard)}">{esc(title)}</a></div>\n'
-            f'<script src="{esc(base + RUNTIME)}/{LOADER}" '
-            f'integrity="{integrity(loader_bytes())}" crossorigin="anonymous" async></script>')
+    return str(part("embed-snippets.html", "loader", src=f"{base}{prefix}{EMBED}/{tree_id}/",
+                    title=_tree_title(bundle, tree_id, lang),
+                    wizard=f"{base}{prefix}{layout.WIZARD}/{tree_id}/",
+                    script=f"{base}{RUNTIME}/{LOADER}", integrity=integrity(loader_bytes())))
 
 
 def host_policy(way: str, *, base: str) -> str:
@@ -197,7 +192,7 @@ def host_policy(way: str, *, base: str) -> str:
 
 def code_block(text: str) -> str:
     """Code to copy, as an HTML block inside Markdown."""
-    return f'<pre class="tebiki-snippet"><code>{html.escape(text, quote=False)}</code></pre>'
+    return str(part("embed-snippets.html", "code_block", code=text))
 
 
 def snippets(bundle, tree_ids: list, lang: str, way: str, *, site_url: str | None,

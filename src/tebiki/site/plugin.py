@@ -37,6 +37,7 @@ from tebiki.core.render import esc
 from tebiki.load.content import Bundle, compile_content, load_content
 from tebiki.render import guide
 from tebiki.render.macros import Page, table
+from tebiki.render.templates import part
 from tebiki.site import config as site_config
 from tebiki.site import embed, pages, runtime
 
@@ -173,6 +174,7 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
             "search_url": language.prefix + "search/",
             "alternates": pages.alternates(page, self.site, language),
             "wizard_script": runtime.script_url("wizard.js"),
+            "wizard_stylesheet": runtime.script_url("wizard.css"),
             "contract": {key: value for key, value in vars(contract).items() if key.isupper()},
         }
         return context
@@ -249,10 +251,7 @@ def favicon_data_url(path: Path) -> str:
 
 def _problems_box(problems: list) -> str:
     """What is wrong with the content, on top of every page while serving."""
-    lines = "".join(f"<li><code>{esc(p.format())}</code></li>" for p in problems)
-    return ('<div class="admonition danger tebiki-problems" role="alert">'
-            f'<p class="admonition-title">tebiki check: {len(problems)} error(s)</p>'
-            f"<ul>{lines}</ul></div>")
+    return str(part("problems.html", "problems_box", problems=[p.format() for p in problems]))
 
 
 __all__ = ["GUIDE", "TebikiPlugin"]

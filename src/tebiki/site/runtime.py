@@ -143,6 +143,7 @@ def page_scripts() -> dict[str, Script]:
         {'"./contract.mjs"': "contract.mjs", '"worker.mjs"': "worker.mjs"})
     add("embed-frame.js", read("embed-frame.js"), "embed-frame", ".js", {})
     add("embed.css", read("embed.css"), "embed", ".css", {})
+    add("wizard.css", read("wizard.css"), "wizard", ".css", {})
     return made
 
 
@@ -275,16 +276,21 @@ class Runtime:
         return target
 
     def trace_requests(self, bundle) -> list[dict]:
-        """Every state of every tree, rendered in each language at a few clock times."""
+        """Every state of every tree, rendered in each language at a few clock times.
+
+        Only the modules and any error matter here, so no rendered page is sent back
+        (`keep: false`): all of them at once outgrew Node's heap on long texts."""
         requests: list[dict] = []
         for tree_id, tree in sorted(bundle.trees.items()):
             for state in layout.states(tree):
                 for lang in self.site.codes:
                     for now in (None, *TRACE_NOW):
                         requests.append({"op": "render", "tree": tree_id,
-                                         "answers": dict(state), "lang": lang, "now": now})
+                                         "answers": dict(state), "lang": lang, "now": now,
+                                         "keep": False})
                     requests.append({"op": "render", "tree": tree_id, "lang": lang,
-                                     "now": None, "options": [o for _q, o in state]})
+                                     "now": None, "options": [o for _q, o in state],
+                                     "keep": False})
         return [*requests, {"op": "modules"}]
 
     def traced_modules(self, target: Path, bundle) -> list[str]:

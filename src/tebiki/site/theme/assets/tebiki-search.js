@@ -1,14 +1,36 @@
-// The search page: Pagefind (WebAssembly, same origin) over the built site.
-// Pagefind picks the index of the page's <html lang>, so the Japanese page
-// searches Japanese pages and the English page English ones. Words come from
-// data-* attributes the page renders from the labels; results are built with
-// textContent except Pagefind's excerpt, which is its own escaped HTML.
+// The search page: the wizards a query is about first, then the pages Pagefind
+// finds, each with the sections the words were found in.
+//
+// - The wizards: the query against each tree's title and `keywords:` (see
+//   tebiki-search-match.js), from pagefind/tebiki-trees.<lang>.json. A wizard's
+//   result links to its first question, shows the tree's summary, and lists
+//   the matching sections of its guide (or links to the whole guide).
+// - The pages: Pagefind (WebAssembly, same origin), which picks the index of
+//   the page's <html lang>. A result links to the section it was found in (a
+//   heading with an id), not to the top of a long guide, and names up to two
+//   more; a guide's result also offers its wizard.
+//
+// Words come from data-* attributes the page renders from the labels. Results
+// are built with textContent; Pagefind's excerpts are its own escaped text with
+// <mark> around the words found, and are rebuilt from text nodes and <mark>
+// elements, so nothing in an excerpt can become markup.
+
+import { matchTrees, prepare } from "./tebiki-search-match.js";
 
 const box = document.getElementById("tebiki-search");
 const form = box.querySelector("form");
 const input = box.querySelector("input[type=search]");
 const status = document.getElementById("tebiki-search-status");
 const list = document.getElementById("tebiki-search-results");
+const words = box.dataset;
+const lang = document.documentElement.lang;
+const bundle = new URL(box.dataset.bundle, document.baseURI);
+const siteRoot = new URL("../", bundle); // pagefind/ is at the site's root
+
+const PAGES = 10; // page results shown
+const SECTIONS = 3; // sections named per result
+
+form.hidden = false; // without JavaScript the page says search needs it, and shows no form
 
 function say(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ""));
@@ -17,10 +39,156 @@ function say(template, values) {
 let pagefind = null;
 async function engine() {
   if (!pagefind) {
-    pagefind = await import(new URL("pagefind.js", new URL(box.dataset.bundle, document.baseURI)).href);
-    await pagefind.options({ excerptLength: 40 });
+    const module = await import(new URL("pagefind.js", bundle).href);
+    // Result URLs start at the site's root, wherever the site is published.
+    await module.options({ excerptLength: 24, baseUrl: siteRoot.pathname });
+    pagefind = module;
   }
   return pagefind;
+}
+
+// The wizards' entries; without them (a file that did not load) the pages are
+// still searched.
+let trees = null;
+async function wizards() {
+  if (!trees) {
+    try {
+      const response = await fetch(new URL(`tebiki-trees.${lang}.json`, bundle));
+      if (!response.ok) throw new Error(`${response.status} ${response.url}`);
+      trees = prepare((await response.json()).map((tree) => ({
+        ...tree,
+        wizard: new URL(tree.wizard, siteRoot).pathname,
+        guide: tree.guide ? new URL(tree.guide, siteRoot).pathname : null,
+      })));
+    } catch (error) {
+      console.error(error);
+      trees = [];
+    }
+  }
+  return trees;
+}
+
+// One-letter words (a, I, and the kana Japanese queries are split into: た, を)
+// match the start of thousands of words in the index, and rank pages by how
+// many such words they hold: Pagefind gets the query without them.
+function forPagefind(query) {
+  if (typeof Intl.Segmenter !== "function") return query;
+  const segmenter = new Intl.Segmenter(lang, { granularity: "word" });
+  const kept = [];
+  for (const { segment, isWordLike } of segmenter.segment(query)) {
+    if (isWordLike && !/^[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Latin}]$/u.test(segment)) {
+      kept.push(segment);
+    }
+  }
+  return kept.length ? kept.join(" ") : query;
+}
+
+async function pages(query) {
+  const search = await (await engine()).search(forPagefind(query));
+  return Promise.all(search.results.slice(0, PAGES + 2).map((r) => r.data()));
+}
+
+// Pagefind's excerpt is the page's text with < and > escaped and <mark> around
+// the words found: rebuilt as text nodes and <mark> elements.
+function highlighted(excerpt) {
+  const out = document.createDocumentFragment();
+  for (const piece of excerpt.split(/(<mark>.*?<\/mark>)/s)) {
+    const marked = piece.startsWith("<mark>");
+    const text = (marked ? piece.slice(6, -7) : piece).replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+    if (!text) continue;
+    out.append(marked ? element("mark", "", text) : text);
+  }
+  return out;
+}
+
+// How many different words an excerpt shows found: a section holding all the
+// words of the query beats one that repeats one of them.
+function wordsFound(excerpt) {
+  return new Set([...(excerpt || "").matchAll(/<mark>(.*?)<\/mark>/gs)].map((m) => m[1].toLowerCase())).size;
+}
+
+function element(tag, className, content) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (typeof content === "string") node.textContent = content;
+  else if (content) node.append(content);
+  return node;
+}
+
+function link(href, text, className) {
+  const a = element("a", className, text);
+  a.href = href;
+  return a;
+}
+
+function path(url) {
+  return new URL(url, location.href).pathname;
+}
+
+// The sections of a page result, best first (the most different words found,
+// then the most weighted hits: a heading weighs more than text); its first
+// heading (the page's title) stands for the page itself.
+function sections(result) {
+  const subs = (result.sub_results || []).map((sub, i) => ({
+    title: sub.title,
+    url: i === 0 || !sub.anchor || sub.anchor.element === "h1" ? result.url : sub.url,
+    excerpt: sub.excerpt,
+    words: wordsFound(sub.excerpt),
+    hits: (sub.weighted_locations || []).reduce((sum, loc) => sum + loc.balanced_score, 0),
+  }));
+  const seen = new Set();
+  return subs
+    .sort((a, b) => b.words - a.words || b.hits - a.hits)
+    .filter((sub) => !seen.has(sub.url) && seen.add(sub.url));
+}
+
+function sectionList(found) {
+  const ul = element("ul", "tebiki-search__sections");
+  for (const section of found) {
+    const li = element("li");
+    li.append(link(section.url, section.title));
+    if (section.excerpt) li.append(element("p", "tebiki-search__excerpt", highlighted(section.excerpt)));
+    ul.append(li);
+  }
+  return ul;
+}
+
+function wizardResult(tree, guideResult) {
+  const item = element("li", "tebiki-search__result tebiki-search__result--wizard");
+  item.append(link(tree.wizard, tree.title, "tebiki-search__title"));
+  item.append(element("p", "tebiki-search__kind", words.startWizard));
+  item.append(element("p", "tebiki-search__excerpt", tree.summary));
+  if (guideResult) {
+    const found = sections(guideResult).filter((s) => s.url !== guideResult.url).slice(0, SECTIONS);
+    if (found.length) {
+      item.append(element("p", "tebiki-search__in-guide", words.searchInGuide));
+      item.append(sectionList(found));
+    }
+  }
+  if (tree.guide) {
+    item.append(element("p", "tebiki-search__more", link(tree.guide, words.readGuide)));
+  }
+  return item;
+}
+
+function pageResult(result, tree) {
+  const item = element("li", "tebiki-search__result");
+  const [best, ...more] = sections(result);
+  const page = result.meta.title || result.url;
+  if (best && best.url !== result.url) {
+    item.append(link(best.url, best.title, "tebiki-search__title"));
+    item.append(element("p", "tebiki-search__page", page));
+  } else {
+    item.append(link(result.url, page, "tebiki-search__title"));
+  }
+  item.append(element("p", "tebiki-search__excerpt",
+                      highlighted((best && best.excerpt) || result.excerpt)));
+  const others = more.filter((s) => s.url !== result.url).slice(0, SECTIONS - 1);
+  if (others.length) item.append(sectionList(others));
+  if (tree) {
+    item.append(element("p", "tebiki-search__more", link(tree.wizard, words.startWizard)));
+  }
+  return item;
 }
 
 let latest = 0;
@@ -32,33 +200,33 @@ async function run(query) {
     status.textContent = "";
     return;
   }
-  status.textContent = box.dataset.searchLoading;
-  let found;
+  status.textContent = words.searchLoading;
+  let offered, found;
   try {
-    const search = await (await engine()).search(query);
-    found = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
+    const [prepared, results] = await Promise.all([wizards(), pages(query)]);
+    offered = matchTrees(query, prepared).map((m) => m.tree);
+    found = results;
   } catch (error) {
-    status.textContent = box.dataset.searchFailed;
+    if (ticket === latest) status.textContent = words.searchFailed;
     console.error(error);
     return;
   }
   if (ticket !== latest) return;
-  if (!found.length) {
-    status.textContent = say(box.dataset.searchNone, { query });
+  const byGuide = new Map((trees || []).filter((p) => p.tree.guide).map((p) => [p.tree.guide, p.tree]));
+  const shownGuides = new Set(offered.map((tree) => tree.guide));
+  const items = offered.map((tree) => wizardResult(tree, found.find((r) => path(r.url) === tree.guide)));
+  for (const result of found) {
+    if (items.length >= PAGES + offered.length) break;
+    if (shownGuides.has(path(result.url))) continue;
+    items.push(pageResult(result, byGuide.get(path(result.url))));
+  }
+  if (!items.length) {
+    status.textContent = say(words.searchNone, { query });
     return;
   }
-  for (const result of found) {
-    const item = document.createElement("li");
-    const link = document.createElement("a");
-    link.href = result.url;
-    link.textContent = result.meta.title || result.url;
-    const excerpt = document.createElement("p");
-    excerpt.innerHTML = result.excerpt;
-    item.append(link, excerpt);
-    list.append(item);
-  }
+  list.append(...items);
   list.hidden = false;
-  status.textContent = say(box.dataset.searchResults, { query, n: found.length });
+  status.textContent = say(words.searchResults, { query, n: items.length });
 }
 
 form.addEventListener("submit", (event) => {
