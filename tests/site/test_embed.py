@@ -520,3 +520,9 @@ def test_axe_finds_nothing_on_the_page_for_web_teams(browser, guide):
     finally:
         context.close()
 
+
+
+def test_the_widget_doc_gives_the_embed_pages_policy_as_it_is():
+    """docs/WIDGET.md listed the policy without its img-src: webmasters read it there."""
+    doc = " ".join((ROOT / "docs" / "WIDGET.md").read_text(encoding="utf-8").split())
+    assert f"`{embed.POLICY}`" in doc
