@@ -1,7 +1,9 @@
-"""The injection corpus: content whose every text carries every payload.
+"""The injection corpus: content whose every text carries payloads.
 
 A stranger's pull request can change any text of the YAML. `inject` copies a
-content folder and appends the payloads to every text in every language: tree
+content folder and appends payloads to every text in every language (a script
+shown as text to each, and one of the others in turns, so each kind of text
+carries each payload somewhere): tree
 titles and summaries, questions, hints, options, every part of every outcome,
 record names, notes and examples, contact and place names, and every label of
 `ui/` (their `{slots}` stay as they are). One build of that content then shows
@@ -28,21 +30,23 @@ JINJA_RAN = "tebiki-jinja-ran"  # what the template payloads print if they run
 BLOCK_RAN = "tebiki-block-ran"
 
 
-def payload(marker: Path, probe: str) -> str:
-    """Every payload in one text. `marker` is the file a template payload would
-    create; `probe` is the address (http://host:port/) of a server counting requests."""
-    return (
-        ' <script data-xss>alert("xss-script")</script>'
-        ' </title><script data-xss>alert("xss-title")</script>'
-        f' <img data-xss src="{probe}raw.png" onerror="alert(\'xss-img\')">'
-        ' {{ "tebiki" ~ "-jinja-ran" }}'
-        ' {% set z = "tebiki-block" ~ "-ran" %}{{ z }}'
+def payload(marker: Path, probe: str) -> list[str]:
+    """The payloads, each a piece appended to texts. `marker` is the file a template
+    payload would create; `probe` is the address (http://host:port/) of a server
+    counting requests. The first, a script shown as text, goes into every text; the
+    others take turns (all of them do not fit within a title's 300 characters), so
+    each kind of text carries each of them somewhere."""
+    return [
+        ' <script data-xss>alert("xss-script")</script>',
+        ' </title><script data-xss>alert("xss-title")</script>',
+        f' <img data-xss src="{probe}raw.png" onerror="alert(\'xss-img\')">',
+        ' {{ "tebiki" ~ "-jinja-ran" }}',
+        ' {% set z = "tebiki-block" ~ "-ran" %}{{ z }}',
         ' {{ cycler.__init__.__globals__.__builtins__.open("' + str(marker)
-        + '", "w").write("ran") }}'
-        ' <a data-xss href="javascript:alert(\'xss-a\')">xss-a</a> javascript:alert("xss-plain")'
-        '\n\n# xss-heading\n\n'
-        'after {: #xss-attr style="position:fixed;inset:0;background:red" }'
-    )
+        + '", "w").write("ran") }}',
+        ' <a data-xss href="javascript:alert(\'xss-a\')">xss-a</a> javascript:alert("xss-plain")',
+        '\n\n# xss-heading\n\nafter {: #xss-attr style="position:fixed;inset:0;background:red" }',
+    ]
 
 
 # What the check refuses in any text: (what is appended, words of the message).
@@ -74,9 +78,35 @@ def _is_text(value: object) -> bool:
             and all(isinstance(v, str) for v in value.values()))
 
 
-def _add(value: object, extra: str) -> object:
+class _Turns:
+    """The pieces for each text in turn: the first always, then one of the others, from
+    where the last text stopped, if it keeps the text within its length limit. (More
+    than one each would put the guide past the check's limit on wizard text: each
+    text is on every page past it.)"""
+
+    def __init__(self, pieces: list[str], per_text: int = 1) -> None:
+        self.first, self.rest, self.next = pieces[0], pieces[1:], 0
+        self.per_text = per_text
+
+    def extra(self, text: str) -> str:
+        from tebiki.load.schema import MAX_SHORT_TEXT, MAX_TEXT
+
+        limit = MAX_SHORT_TEXT if len(text) <= MAX_SHORT_TEXT else MAX_TEXT
+        added = self.first
+        for _ in range(self.per_text):
+            piece = self.rest[self.next % len(self.rest)]
+            if len((text + added + piece).strip()) > limit:
+                break
+            added += piece
+            self.next += 1
+        return added
+
+
+def _add(value: object, extra: str | _Turns) -> object:
     if _is_text(value):
-        return {lang: text + extra for lang, text in value.items()}
+        if isinstance(extra, str):
+            return {lang: text + extra for lang, text in value.items()}
+        return {lang: text + extra.extra(text) for lang, text in value.items()}
     if isinstance(value, dict):
         return {k: _add(v, extra) for k, v in value.items()}
     if isinstance(value, list):
@@ -84,10 +114,12 @@ def _add(value: object, extra: str) -> object:
     return value
 
 
-def inject(source: Path, dest: Path, extra: str) -> int:
-    """Copy the content folder `source` to `dest` with `extra` appended to every text;
-    returns how many texts were changed."""
+def inject(source: Path, dest: Path, extra: str | list[str]) -> int:
+    """Copy the content folder `source` to `dest` with `extra` appended to every text (a
+    list: the pieces of `payload` in turns); returns how many texts were changed."""
     shutil.copytree(source, dest)
+    if isinstance(extra, list):
+        extra = _Turns(extra)
     count = 0
     for path in sorted(dest.rglob("*.yaml")):
         # libyaml's loader, as tebiki's: the Python one refuses `{en: Which one?}`
