@@ -201,7 +201,7 @@ def _site(args: argparse.Namespace):
 
 def _load(args: argparse.Namespace) -> Bundle | None:
     site = _site(args)
-    content = load_content(site.content, languages=site.languages)
+    content = load_content(site.content, languages=site.languages, holidays=site.holidays)
     for problem in content.problems:
         print(problem.format(), file=sys.stderr)
     if content.errors:
@@ -217,7 +217,7 @@ def _run(args: argparse.Namespace) -> int:
         content = load_content(site.content, languages=site.languages, today=args.today,
                                review_age_months=args.review_age_months
                                if args.review_age_months is not None
-                               else site.review_age_months)
+                               else site.review_age_months, holidays=site.holidays)
         for problem in content.problems:
             print(problem.format(), file=sys.stderr)
         paths = sum(r.paths for r in content.reports.values())
@@ -453,13 +453,14 @@ def _handbook(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         raise UsageError(str(exc)) from exc
     with Output(args.out, site.content, site.root) as target:
-        bundle = check_content(site)
+        epoch = source_date_epoch(site)
+        bundle = check_content(site, epoch)
         if bundle is None:
             return EXIT_CONTENT
         started = time.perf_counter()
         staging = target.staging()
         try:
-            made = make_handbooks(bundle, site, staging, epoch=source_date_epoch(site),
+            made = make_handbooks(bundle, site, staging, epoch=epoch,
                                   languages=args.lang)
         except (HandbookError, OSError) as exc:
             details = getattr(exc, "details", "")
