@@ -285,10 +285,10 @@ def test_a_failed_build_leaves_the_previous_output_byte_for_byte(previous, tmp_p
     # the build fails in MkDocs, exit 3, one message and no traceback
     gone = tmp_path / "gone"
     shutil.copytree(CONTENT, gone)
-    (gone / "damaged-card.yaml").unlink()  # no tree continues to it; pages show it
+    (gone / "living-abroad.yaml").unlink()  # no tree continues to it; pages show it
     result = tebiki("--content", str(gone), "build", "--out", str(previous), *QUICK)
     assert result.returncode == 3, result.stdout + result.stderr
-    assert "build failed" in result.stderr and "damaged-card" in result.stderr
+    assert "build failed" in result.stderr and "living-abroad" in result.stderr
     assert f"the previous {previous} was left as it was" in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(previous) == before
