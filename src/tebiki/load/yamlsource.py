@@ -27,7 +27,7 @@ try:  # the C parser is several times faster; same node graph
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-# A content file is a few dozen KB (the largest today: 50 KB); what it holds is on pages
+# A content file is a few dozen KB (the largest today: 58 KB); what it holds is on pages
 # many times over (docs/FORMAT.md, Limits).
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 40
