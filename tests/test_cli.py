@@ -57,7 +57,7 @@ def test_paths_list_closed_dates_so_a_reviewer_can_check_them():
     en = run_cli("--content", MINI, "paths", "mini", "--lang", "en").stdout
     assert "0570-783-578 (Charged) — Hours: Every day 08:30–20:00; Closed 29 Dec to 3 Jan" in en
     assert "- Counter [Weekdays 08:30–17:15; Closed 29 Dec to 3 Jan]" in en
-    assert "Hours of 0120-95-0178, 0120-601-785: Every day 24 hours\n" in en  # none of its own
+    assert "Hours of 0120-95-0178, FAX 0120-601-785: Every day 24 hours\n" in en  # none of its own
     ja = run_cli("--content", MINI, "paths", "mini", "--lang", "ja").stdout
     assert "受付時間: 毎日 08:30–20:00; 休み 12月29日〜1月3日" in ja
 
