@@ -68,6 +68,17 @@ function keepTicks(root) {
   root.addEventListener("click", (event) => {
     if (event.target.closest?.(`[${C.PRINT_ATTR}]`)) window.print();
   });
+  // Paper shows every fold (what each document is, the sources): the print stylesheet
+  // opens them where the browser knows ::details-content; here, everywhere else too.
+  let opened = [];
+  addEventListener("beforeprint", () => {
+    opened = [...document.querySelectorAll(`#${C.REGION_ID} details:not([open])`)];
+    for (const fold of opened) fold.open = true;
+  });
+  addEventListener("afterprint", () => {
+    for (const fold of opened) fold.open = false;
+    opened = [];
+  });
   root.addEventListener("change", (event) => {
     const box = event.target;
     if (!box.matches?.(TICK_BOXES) || !box.id) return;

@@ -227,6 +227,8 @@ def outcome_view(tree: dict, oid: str, taken: dict, now: object = None) -> dict:
         out = []
         for item in keep(outcome.get(name, [])):
             entry = {"text": item["text"]}
+            if item.get("urgent"):
+                entry["urgent"] = True  # a warning shown before the steps
             if today is None and (item.get("valid_from") or item.get("valid_until")):
                 entry["valid_from"] = item.get("valid_from")
                 entry["valid_until"] = item.get("valid_until")
