@@ -213,15 +213,8 @@ def outcome_view(tree: dict, oid: str, taken: dict, now: object = None) -> dict:
                 for c in keep(outcome.get("contacts", []))]
     pins = [record("pins", p) for p in outcome.get("pins", [])]
 
-    source_ids: list = []
-    for sid in outcome.get("sources", []):
-        if sid not in source_ids:
-            source_ids.append(sid)
-    for rec in used:
-        for sid in rec.get("sources", []):
-            if sid not in source_ids:
-                source_ids.append(sid)
-    reviewed = min([tree["reviewed"]] + [r["reviewed"] for r in used])
+    sources, reviewed = cited(records, [
+        {"reviewed": tree["reviewed"], "sources": outcome.get("sources", [])}] + used)
 
     def texts(name: str) -> list:
         out = []
@@ -255,12 +248,28 @@ def outcome_view(tree: dict, oid: str, taken: dict, now: object = None) -> dict:
             }
             for c in keep(outcome.get("continue", []))
         ],
-        "sources": [records["sources"][s] for s in source_ids],
+        "sources": sources,
         "reviewed": reviewed,
     }
 
 
 # --- time ------------------------------------------------------------------------------
+
+
+def cited(records: dict, shown: list) -> tuple:
+    """The sources what a page shows cites (each once, in the order first cited), and
+    the oldest review date among what it shows and those sources: the date a reader
+    is told the page was checked. `shown` holds trees and records (each with
+    `reviewed`, perhaps `sources`). The wizard's outcomes, the guide pages and the
+    handbook's chapters all date themselves here."""
+    ids: list = []
+    for rec in shown:
+        for sid in rec.get("sources", []):
+            if sid not in ids:
+                ids.append(sid)
+    sources = [records["sources"][s] for s in ids]
+    reviewed = min([r["reviewed"] for r in shown] + [s["reviewed"] for s in sources])
+    return sources, reviewed
 
 
 def _moment(now: object) -> datetime | None:

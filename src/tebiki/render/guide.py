@@ -386,13 +386,7 @@ def page_sources(bundle: Bundle, lang: str, used: list) -> str:
     if not used:
         return ""
     words = Words(bundle.labels, lang)
-    ids: list = []
-    for rec in used:
-        for sid in rec.get("sources", []):
-            if sid not in ids:
-                ids.append(sid)
-    sources = [bundle.records["sources"][s] for s in ids]
-    reviewed = min(r["reviewed"] for r in [*used, *sources])
+    sources, reviewed = engine.cited(bundle.records, used)
     return (md_heading(2, words.label("page-sources"), "page-sources")
             + block(sources_block(sources, reviewed, words, level=None)))
 
