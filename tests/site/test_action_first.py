@@ -101,7 +101,8 @@ def test_folds_are_closed_on_screen_and_open_on_paper_without_javascript(browser
     finally:
         context.close()
     assert "運転免許証" in text  # a document's examples
-    assert "www2.jpki.go.jp/procedure/lost.html" in text  # a source's address
+    # a source's address (a line may break inside it)
+    assert "www2.jpki.go.jp/procedure/lost.html" in text.replace("\n", "")
 
 
 def test_the_page_script_opens_every_fold_for_printing_and_closes_it_after(browser, server):
@@ -135,9 +136,8 @@ def test_a_typical_plan_prints_on_two_a4_pages(browser, server, lang):
         for state in TYPICAL:
             page.goto(f"{server}{PREFIX[lang]}wizard/{state}")
             reader = PdfReader(io.BytesIO(page.pdf(format="A4")))
-            first = reader.pages[0].extract_text()
-            heading = page.inner_text("#tebiki-heading").split()[0]
-            assert heading in first.replace("\n", " ") or heading in first, state  # no blank page
+            # the plan starts on the first page (Chromium can leave it blank)
+            assert len(reader.pages[0].extract_text().strip()) > 200, state
             if len(reader.pages) > 2:
                 long.append((state, len(reader.pages)))
     finally:
