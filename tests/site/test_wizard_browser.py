@@ -166,6 +166,74 @@ def test_a_changed_answer_that_no_longer_applies_is_asked_again(server, page):
     assert page.get_attribute("#tebiki-wizard", "data-node") == "who"
 
 
+def summary(page) -> list:
+    """The answers summary as the reader sees it: (question, answer, Change link's URL)."""
+    return page.eval_on_selector_all(
+        ".tebiki-answers__row",
+        "rows => rows.map(r => [r.querySelector('dt').innerText, r.querySelector('dd').innerText,"
+        " r.querySelector('a').href])")
+
+
+def test_changing_the_first_answer_says_which_later_answers_were_kept(server, page):
+    enhanced(page, server.url("/en/wizard/mini/easy/no-phone/holder/"))
+    page.click('a[data-question="which"]')
+    page.wait_for_url(re.compile("/en/wizard/mini/$"))
+    # the question asked again shows the answer given before
+    marked = page.locator('a.tebiki-option[aria-current="true"]')
+    assert marked.count() == 1 and marked.get_attribute("data-option") == "easy"
+    assert "Your earlier answer" in marked.inner_text()
+    assert page.locator(".tebiki-option__earlier:visible").count() == 1
+    page.click('a[data-option="hard"]')
+    # phone and who still apply: straight to the outcome, and the page says why
+    page.wait_for_url(re.compile("/en/wizard/mini/hard/no-phone/holder/$"))
+    notice = page.locator(".tebiki-kept")
+    assert notice.is_visible()
+    assert "We kept these earlier answers" in notice.inner_text()
+    assert notice.locator("li").all_inner_texts() == ["Do you have a phone?: I don't",
+                                                      "Who goes?: Me"]
+    # above the heading, so it is read before the outcome
+    assert notice.bounding_box()["y"] < page.locator("#tebiki-heading").bounding_box()["y"]
+    # the live region announces the outcome and the kept answers
+    page.wait_for_function("document.querySelector('[role=status]').textContent"
+                           ".includes('Who goes?: Me')")
+    status = page.evaluate("document.querySelector('[role=status]').textContent")
+    assert status.startswith("Go to the counter") and "Do you have a phone?: I don't" in status
+    base = server.url("/en/wizard/mini/")
+    assert summary(page) == [
+        ["Which one?", "Hard", base + "#tebiki-answer-hard"],
+        ["Do you have a phone?", "I don't", base + "hard/#tebiki-answer-no-phone"],
+        ["Who goes?", "Me", base + "hard/no-phone/#tebiki-answer-holder"],
+    ]
+    assert still_same_document(page)
+    # the notice is for that step only
+    page.click('a[data-question="who"]')
+    page.wait_for_url(re.compile("/hard/no-phone/$"))
+    assert page.locator(".tebiki-kept").count() == 0
+    assert page.get_attribute('a.tebiki-option[aria-current="true"]', "data-option") == "holder"
+
+
+def test_a_question_past_the_first_lists_the_answers_so_far(server, page):
+    enhanced(page, server.url("/wizard/mini/"))
+    assert page.locator(".tebiki-answers").count() == 0  # nothing answered yet
+    page.click('a[data-option="easy"]')
+    page.wait_for_url(re.compile("/wizard/mini/easy/$"))
+    page.click('a[data-option="no-phone"]')
+    page.wait_for_url(re.compile("/wizard/mini/easy/no-phone/$"))
+    assert page.inner_text("#tebiki-your-answers") == "ここまでの回答"
+    base = server.url("/wizard/mini/")
+    assert summary(page) == [["どれ？", "簡単", base + "#tebiki-answer-easy"],
+                             ["電話はある？", "ない", base + "easy/#tebiki-answer-no-phone"]]
+    # Back: the question before, its answer marked
+    page.click("a.tebiki-back")
+    page.wait_for_url(re.compile("/wizard/mini/easy/$"))
+    assert page.get_attribute('a.tebiki-option[aria-current="true"]', "data-option") == "no-phone"
+    # answering it again the same way skips nothing, so there is no notice
+    page.click('a[data-option="no-phone"]')
+    page.wait_for_url(re.compile("/wizard/mini/easy/no-phone/$"))
+    assert page.locator(".tebiki-kept").count() == 0
+    assert still_same_document(page)
+
+
 def test_back_link_browser_back_forward_and_reload(server, page):
     enhanced(page, server.url("/wizard/mini/"))
     page.click('a[data-option="easy"]')
@@ -270,8 +338,8 @@ def test_checklist_ticks_survive_a_reload_in_the_tab_only(server, browser):
         keys = page.evaluate("Object.keys(sessionStorage)")
         assert keys and all(k.startswith("tebiki-check:") for k in keys)
         # the same outcome reached in the page shows the tick too
-        page.click('a[data-question="who"]')
-        page.wait_for_url(re.compile("/no-phone/$"))
+        page.click('a[data-question="who"]')  # maybe before the engine: then a plain link
+        page.wait_for_url(re.compile("/no-phone/(#tebiki-answer-rep)?$"))
         page.click('a[data-option="rep"]')
         page.wait_for_url(re.compile("/rep/$"))
         assert page.locator("input.tebiki-check").nth(0).is_checked()
@@ -284,6 +352,67 @@ def test_checklist_ticks_survive_a_reload_in_the_tab_only(server, browser):
         assert not other.locator("input.tebiki-check").nth(0).is_checked()
     finally:
         fresh.close()
+
+
+def _tick_walk(page, options: list) -> None:
+    for option in options:
+        page.click(f'a[data-option="{option}"]')
+        page.wait_for_url(re.compile(f"/{option}/$"))
+
+
+def test_ticks_belong_to_one_outcome_page(server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    card = "#tebiki-check-mini-counter-card"
+    try:
+        enhanced(page, server.url("/wizard/mini/"))
+        _tick_walk(page, ["easy", "no-phone", "holder"])
+        page.check(card)
+        # the counter again, now for a representative: the card is on that list too,
+        # but the tick was made for the other one
+        page.click('a[data-question="who"]')
+        page.wait_for_url(re.compile("/easy/no-phone/$"))
+        _tick_walk(page, ["rep"])
+        assert page.locator(card).count() == 1 and not page.is_checked(card)
+        # another outcome that asks for the card: not ticked either
+        page.click('a[data-question="phone"]')
+        page.wait_for_url(re.compile("/wizard/mini/easy/$"))
+        _tick_walk(page, ["has-phone"])
+        assert page.get_attribute("#tebiki-wizard", "data-node") == "store"
+        assert not page.is_checked("#tebiki-check-mini-store-card")
+        # the first page keeps its tick, in either language
+        page.goto(server.url("/en/wizard/mini/easy/no-phone/holder/"))
+        assert page.is_checked(card)
+        page.goto(server.url("/wizard/mini/easy/no-phone/rep/"))
+        assert not page.is_checked(card)
+    finally:
+        context.close()
+
+
+def test_start_again_clears_the_ticks(server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        enhanced(page, server.url("/wizard/mini/hard/no-phone/rep/"))
+        boxes = page.locator("input.tebiki-check")
+        boxes.nth(0).check()
+        boxes.nth(1).check()
+        assert page.evaluate("Object.keys(sessionStorage).length") == 2
+        page.click(".tebiki-restart a")
+        page.wait_for_url(re.compile("/wizard/mini/$"))
+        assert page.evaluate("Object.keys(sessionStorage)") == []
+        _tick_walk(page, ["hard", "no-phone", "rep"])
+        assert boxes.count() >= 2
+        assert not boxes.nth(0).is_checked() and not boxes.nth(1).is_checked()
+        # also before the engine has started: start again is a plain link then
+        boxes.nth(0).check()
+        page.goto(server.url("/wizard/mini/hard/no-phone/rep/"))
+        assert boxes.nth(0).is_checked()
+        page.click(".tebiki-restart a")
+        page.wait_for_url(re.compile("/wizard/mini/$"))
+        assert page.evaluate("Object.keys(sessionStorage)") == []
+    finally:
+        context.close()
 
 
 def test_print_my_plan_prints_the_outcome_with_its_ticks(server, page):
@@ -437,5 +566,15 @@ def test_axe_finds_nothing_on_enhanced_states(server, page):
             page.click(f'a[data-option="{option}"]')
             page.wait_for_url(re.compile(f"/{option}/$"))
             page.wait_for_function("document.activeElement.id === 'tebiki-heading'")
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+        assert results.violations_count == 0, results.generate_report()
+    # a question asked again (its earlier answer marked), then the kept answers' notice
+    page.click('a[data-question="which"]')
+    page.wait_for_url(re.compile("/wizard/mini/$"))
+    page.wait_for_function("document.activeElement.id === 'tebiki-heading'")
+    for option in (None, "hard"):
+        if option:
+            page.click(f'a[data-option="{option}"]')
+            page.wait_for_selector(".tebiki-kept")
         results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
         assert results.violations_count == 0, results.generate_report()

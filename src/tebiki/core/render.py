@@ -26,6 +26,7 @@ from datetime import date, datetime
 
 from . import engine
 from .contract import (
+    ANSWER_ID,
     BACK_CLASS,
     CHECK_CLASS,
     DATA_ANSWERS,
@@ -40,9 +41,11 @@ from .contract import (
     HEADING_ID,
     HIDDEN_CLASS,
     HINT_ID,
+    KEPT_CLASS,
     OPTION_CLASS,
     PRINT_ATTR,
     REGION_ID,
+    RESTART_CLASS,
 )
 from .layout import state_url
 
@@ -157,7 +160,14 @@ class Words:
     # --- dates, days and hours --------------------------------------------------------
 
     def days(self, days: list) -> str:
-        return self.join("day-join", (self.label(lid) for lid in day_labels(days)))
+        """'平日', '土日・祝日', 'Weekends and public holidays', 'Mon, Wed'."""
+        plain = [d for d in days if d != engine.HOLIDAYS]
+        names = self.join("day-join", (self.label(lid) for lid in day_labels(plain)))
+        if engine.HOLIDAYS not in days:
+            return names
+        if not plain:
+            return self.label("day-holidays")
+        return self.label("days-and-holidays", days=names)
 
     def hours(self, rec: dict) -> list:
         """One HTML line per opening-hours entry, then closed dates."""
@@ -170,6 +180,9 @@ class Words:
                                   close=esc(_clock(h["close"])))
             lines.append(self.label("day-hours", days=self.days(h["days"]), hours=span))
         for span in rec.get("closed_dates", []):
+            if span == engine.HOLIDAYS:
+                lines.append(self.label("closed-holidays"))
+                continue
             lines.append(self.label("closed-dates") + " " + self.label(
                 "closed-span", start=self.month_day(span["from"]), end=self.month_day(span["to"])))
         return lines
@@ -241,7 +254,8 @@ def _moment(now: object) -> datetime | None:
 
 def render_state(result: dict, labels: dict, lang: str, *, root: str,
                  now: object = None, trees: dict | None = None,
-                 guide_url: str | None = None, embed: bool = False) -> str:
+                 guide_url: str | None = None, embed: bool = False,
+                 earlier: dict | None = None, answered: str | None = None) -> str:
     """The wizard region for one `engine.next_step` result.
 
     `root` ends with '/'. `now` (browser only) turns on the open-now notes.
@@ -251,6 +265,11 @@ def render_state(result: dict, labels: dict, lang: str, *, root: str,
     `embed` is for a page shown in a frame on another site (tebiki.embed): the
     region says so (`data-embed`), and links that leave the wizard (the guide,
     the sources) open in a new tab and say so, so the frame stays the wizard.
+    `earlier` and `answered` come from the page script only (a static page cannot
+    know them): `earlier` (question to option) is what the visitor answered
+    before, marked on a question asked again; `answered` is the question just
+    answered, and when the path went on past it on answers kept from before, a
+    notice names them (see `kept_notice`).
     """
     words = Words(labels, lang)
     options = [a["option"] for a in result["answers"]]
@@ -271,11 +290,15 @@ def render_state(result: dict, labels: dict, lang: str, *, root: str,
     if embed:
         attrs.append((DATA_EMBED, "true"))
     head = "<div " + " ".join(f'{k}="{esc(v)}"' for k, v in attrs) + ">"
+    top = _back_link(words, root, result["tree"], options)
+    notice = kept_notice(result, words, answered)
+    if notice:
+        top.append(notice)
     if result["type"] == "question":
-        body = _question(result, words, root, options)
+        body = _question(result, words, root, options, earlier)
     else:
         body = _outcome(result, words, root, options, _moment(now), trees, guide_url, embed)
-    return head + "\n" + body + "\n</div>\n"
+    return head + "\n" + "\n".join(top + [body]) + "\n</div>\n"
 
 
 def page_title(result: dict, lang: str) -> str:
@@ -297,17 +320,21 @@ def day_labels(days: list) -> list:
 
 
 def _back_link(words: Words, root: str, tree: str, options: list) -> list:
-    """The Back link of a state past the first question (none at the start)."""
+    """The Back link of a state past the first question (none at the start); it
+    names the answer it takes back, which the page before marks (`answer_href`)."""
     if not options:
         return []
-    back = state_url(root, tree, options[:-1])
+    back = answer_href(root, tree, options, len(options) - 1)
     return [f'<p class="tebiki-back-wrap"><a class="{BACK_CLASS}" href="{esc(back)}">'
             f'{words.label("back")}</a></p>']
 
 
-def _question(result: dict, words: Words, root: str, options: list) -> str:
+def _question(result: dict, words: Words, root: str, options: list,
+              earlier: dict | None = None) -> str:
     tree = result["tree"]
-    parts = _back_link(words, root, tree, options)
+    # the answer given before to this very question, when the page script knows it
+    before = earlier.get(result["id"]) if earlier else None
+    parts = []
     parts.append(f'<p class="tebiki-caption">{words.text(result["tree_title"])}</p>')
     parts.append(f'<h1 id="{HEADING_ID}" class="tebiki-heading" tabindex="-1">'
                  f'{words.text(result["text"])}</h1>')
@@ -321,14 +348,16 @@ def _question(result: dict, words: Words, root: str, options: list) -> str:
         hint = ""
         if option.get("hint"):
             hint = f'<span class="tebiki-option__hint">{words.text(option["hint"])}</span>'
-        items.append(f'<li><a class="{OPTION_CLASS}" href="{esc(href)}" '
-                     f'{DATA_OPTION}="{esc(option["id"])}">'
+        items.append(f'<li><a class="{OPTION_CLASS}" id="{ANSWER_ID}{esc(option["id"])}" '
+                     f'href="{esc(href)}" {DATA_OPTION}="{esc(option["id"])}"'
+                     f'{earlier_attr(option["id"] == before)}>'
                      f'<span class="tebiki-option__label">{words.text(option["label"])}</span>'
-                     f'{hint}</a></li>')
+                     f'{earlier_tag(words, option["id"] == before)}{hint}</a></li>')
     parts.append(f'<ul class="tebiki-options" aria-labelledby="{HEADING_ID}"{described}>'
                  + "".join(items) + "</ul>")
     if options:
-        parts.append(f'<p class="tebiki-restart"><a href="{esc(state_url(root, tree, []))}">'
+        parts.append(_answers(result, words, root, options, "your-answers-so-far"))
+        parts.append(f'<p class="{RESTART_CLASS}"><a href="{esc(state_url(root, tree, []))}">'
                      f'{words.label("start-again")}</a></p>')
     return "\n".join(parts)
 
@@ -336,7 +365,7 @@ def _question(result: dict, words: Words, root: str, options: list) -> str:
 def _outcome(result: dict, words: Words, root: str, options: list, now: datetime | None,
              trees: dict | None, guide_url: str | None, embed: bool = False) -> str:
     tree = result["tree"]
-    parts = _back_link(words, root, tree, options)
+    parts = []
     parts.append('<div class="tebiki-panel">')
     parts.append(f'<p class="tebiki-caption">{words.text(result["tree_title"])}</p>')
     parts.append(f'<h1 id="{HEADING_ID}" class="tebiki-heading" tabindex="-1">'
@@ -357,7 +386,7 @@ def _outcome(result: dict, words: Words, root: str, options: list, now: datetime
         parts.append(_h(2, words.label("continue"), "tebiki-continue"))
         parts.append('<ul class="tebiki-links">' + "".join(links) + "</ul>")
     parts.append(_answers(result, words, root, options))
-    parts.append(f'<p class="tebiki-restart"><a href="{esc(state_url(root, tree, []))}">'
+    parts.append(f'<p class="{RESTART_CLASS}"><a href="{esc(state_url(root, tree, []))}">'
                  f'{words.label("start-again")}</a></p>')
     if guide_url:
         parts.append(f'<p class="tebiki-guide-link"><a href="{esc(guide_url)}"'
@@ -376,12 +405,55 @@ def continue_options(link: dict, trees: dict | None) -> list:
     return list(answers.values())
 
 
-def _answers(result: dict, words: Words, root: str, options: list) -> str:
+# --- the answers so far (check your answers), and what a change kept ----------------------
+
+
+def answer_href(root: str, tree: str, options: list, n: int) -> str:
+    """The state that asks the n-th question of a path again, with the answer given
+    there as its fragment: the page marks that answer (CSS :target; no script)."""
+    return state_url(root, tree, options[:n]) + "#" + ANSWER_ID + options[n]
+
+
+def earlier_attr(mine: bool) -> str:
+    """An answer's attribute when the page script knows it was the one given before."""
+    return ' aria-current="true"' if mine else ""
+
+
+def earlier_tag(words: Words, mine: bool) -> str:
+    """"Your earlier answer" in an answer's link: shown when the page script knows
+    it is, or when the page's address names that answer (wizard.css, `:target`)."""
+    hidden = "" if mine else " hidden"
+    return f'<span class="tebiki-option__earlier"{hidden}>{words.label("earlier-answer")}</span>'
+
+
+def kept_notice(result: dict, words: Words, answered: str | None) -> str:
+    """The answers a change kept: after `answered` (the question just answered), the
+    path went on with answers the visitor gave before, so their questions were
+    not asked again; the notice names each, so the reader can check them ('' when
+    the next question is simply the next one)."""
+    if not answered:
+        return ""
+    asked = [a["question"] for a in result["answers"]]
+    if answered not in asked:
+        return ""
+    kept = result["answers"][asked.index(answered) + 1:]
+    if not kept:
+        return ""
+    rows = "".join("<li>" + words.field(words.text(a["text"]),
+                                        "<strong>" + words.text(a["label"]) + "</strong>")
+                   + "</li>" for a in kept)
+    return (f'<div class="{KEPT_CLASS}"><p>{words.label("kept-answers")}</p>'
+            f"<ul>{rows}</ul></div>")
+
+
+def _answers(result: dict, words: Words, root: str, options: list,
+             heading: str = "your-answers") -> str:
+    """The answers so far, each with a Change link to the state that asks it again."""
     if not result["answers"]:
         return ""
     rows = []
     for n, answer in enumerate(result["answers"]):
-        href = state_url(root, result["tree"], options[:n])
+        href = answer_href(root, result["tree"], options, n)
         hidden = words.label("change-answer", question=words.text(answer["text"]))
         rows.append(f'<div class="tebiki-answers__row"><dt>{words.text(answer["text"])}</dt>'
                     f'<dd>{words.text(answer["label"])}</dd>'
@@ -389,7 +461,7 @@ def _answers(result: dict, words: Words, root: str, options: list) -> str:
                     f'{DATA_QUESTION}="{esc(answer["question"])}">{words.label("change")}'
                     f'<span class="{HIDDEN_CLASS}"> ({hidden})</span>'
                     '</a></dd></div>')
-    return (_h(2, words.label("your-answers"), "tebiki-your-answers")
+    return (_h(2, words.label(heading), "tebiki-your-answers")
             + '\n<dl class="tebiki-answers">' + "".join(rows) + "</dl>")
 
 
@@ -453,7 +525,7 @@ def outcome_body(view: dict, words: Words, *, level: int, check_prefix: str,
     for name, lid in (("cost", "cost"), ("time", "time")):
         if view.get(name):
             facts.append(f'<div class="tebiki-facts__row"><dt>{words.label(lid)}</dt>'
-                         f'<dd>{words.text(view[name])}</dd></div>')
+                         f'<dd>{words.rich(view[name])}</dd></div>')
     if facts:
         parts.append('<dl class="tebiki-facts">' + "".join(facts) + "</dl>")
     if view.get("places"):
@@ -466,7 +538,8 @@ def outcome_body(view: dict, words: Words, *, level: int, check_prefix: str,
                                docs_anchor=docs_anchor, folded=folded))
     if view.get("contacts"):
         parts.append(heading("contacts"))
-        parts.append("".join(contact_html(c, words, now) for c in view["contacts"]))
+        parts.append("".join(contact_html(c, words, now)
+                             for c in for_reader(view["contacts"], words.lang)))
     if view.get("pins"):
         parts.append(heading("pins-involved"))
         parts.append('<ul class="tebiki-pins">' + "".join(
@@ -654,15 +727,41 @@ def docs_block(docs: list, words: Words, *, level: int | None,
     return '<section class="tebiki-docs">' + heading + listing + "</section>"
 
 
+def for_reader(contacts: list, lang: str) -> list:
+    """Contacts in the order a reader of `lang` needs them: the lines that answer in
+    that language first (on an English page the foreign-language line leads), the
+    order written otherwise."""
+    return ([c for c in contacts if lang in c.get("languages", [])]
+            + [c for c in contacts if lang not in c.get("languages", [])])
+
+
+def phone_groups(phones: list) -> list:
+    """A contact's numbers, each once: [[phone, ...]] in the order written. One number
+    written twice (one toll-free line, two groups of languages with their own hours)
+    is one group, shown once with each use's label and hours under it."""
+    groups: list = []
+    for phone in phones:
+        for group in groups:
+            if (group[0]["number"] == phone["number"]
+                    and group[0].get("kind") == phone.get("kind")):
+                group.append(phone)
+                break
+        else:
+            groups.append([phone])
+    return groups
+
+
 def contact_html(contact: dict, words: Words, now: datetime | None = None) -> str:
     own = [p["number"] for p in contact["phones"] if p.get("hours")]
-    phones = [f"<li>{_phone_html(phone, words, now)}</li>" for phone in contact["phones"]]
+    phones = [f"<li>{_phones_html(group, words, now)}</li>"
+              for group in phone_groups(contact["phones"])]
     lines = [f'<p class="tebiki-contact__name"><strong>{words.text(contact["name"])}</strong></p>',
              '<ul class="tebiki-phones">' + "".join(phones) + "</ul>"]
     hours = words.hours(contact)
     if hours:
         # with numbers that keep hours of their own, say which numbers these are for
-        others = [esc(p["number"]) for p in contact["phones"] if not p.get("hours")]
+        others = [_number_text(group[0], words) for group in phone_groups(contact["phones"])
+                  if not group[0].get("hours")]
         name = words.label("hours-for", numbers=words.join("list-join", others)) if own \
             else words.label("hours")
         lines.append('<p class="tebiki-hours">'
@@ -676,20 +775,42 @@ def contact_html(contact: dict, words: Words, now: datetime | None = None) -> st
         lines.append(f'<p class="tebiki-note">{words.label("languages-list", langs=names)}</p>')
     if contact.get("note"):
         lines.append(f'<p class="tebiki-note">{words.rich(contact["note"])}</p>')
+    if hours or own:
+        # once per block, not on every line: whose clock all the hours above keep
+        lines.append(f'<p class="tebiki-note tebiki-timezone">'
+                     f'{words.label("hours-japan-time")}</p>')
     lines.append(words.status(contact.get("status"), now))
     return '<div class="tebiki-contact">' + "".join(lines) + "</div>"
 
 
-def _phone_html(phone: dict, words: Words, now: datetime | None) -> str:
-    """One number: a tap-to-call link (a fax number as text), its label and menu
-    choice, and, when it keeps hours of its own, those hours and whether it is open."""
+def _number_text(phone: dict, words: Words) -> str:
+    """A number as text: 'FAX 0120-601-785' for a fax number, so no one calls it."""
+    if phone.get("kind") == "fax":
+        return words.label("fax-number", number=esc(phone["number"]))
+    return esc(phone["number"])
+
+
+def _phones_html(group: list, words: Words, now: datetime | None) -> str:
+    """One number: a tap-to-call link (a fax number as text), then what it is for: one
+    use inline, several (the same number written twice) as a list, each with its own
+    label, hours and open-now note."""
+    phone = group[0]
     if phone.get("kind") == "fax":
         number = (f'<span class="tebiki-phone__number tebiki-phone__number--fax">'
-                  f'{words.label("fax-number", number=esc(phone["number"]))}</span>')
+                  f'{_number_text(phone, words)}</span>')
     else:
         number = (f'<a class="tebiki-phone__number" href="{esc(phone["tel"])}">'
                   f'{esc(phone["number"])}</a>')
-    out = f'{number} <span class="tebiki-phone__label">{words.text(phone["label"])}</span>'
+    if len(group) == 1:
+        return f"{number} {_phone_use(phone, words, now)}"
+    return (f'{number}<ul class="tebiki-phone__uses">'
+            + "".join(f"<li>{_phone_use(use, words, now)}</li>" for use in group) + "</ul>")
+
+
+def _phone_use(phone: dict, words: Words, now: datetime | None) -> str:
+    """What one number is for: its label and menu choice, and, when it keeps hours of
+    its own, those hours and whether it is open."""
+    out = f'<span class="tebiki-phone__label">{words.text(phone["label"])}</span>'
     if phone.get("guidance"):
         out += f'<span class="tebiki-phone__guidance">{words.text(phone["guidance"])}</span>'
     hours = words.hours(phone) if phone.get("hours") else []

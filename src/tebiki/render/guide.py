@@ -118,7 +118,7 @@ def full_outcome(tree: dict, oid: str, words: Words) -> dict:
     records = tree["records"]
 
     def extra(item: dict) -> dict:
-        out = {"valid_from": item.get("valid_from"), "valid_until": item.get("valid_until")}
+        out = engine.clockless_dates(item, tree.get("built"))
         if item.get("when"):
             out["condition"] = words.label("only-if",
                                            cond=condition_html(tree, item["when"], words))
@@ -171,9 +171,11 @@ def _anchor(tree_id: str, kind: str, node: str) -> str:
 
 
 def tree_guide(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
-               used: list | None = None, start_button: bool = True) -> str:
+               used: list | None = None, start_button: bool = True,
+               picture: str = "") -> str:
     """Every question (its options and where each leads) and every outcome in full;
-    with `start_button` (the web), a button that starts the wizard first."""
+    with `start_button` (the web), a button that starts the wizard first; then
+    `picture` (the medium's: the flow picture, or where to find it)."""
     tree = get_tree(bundle, tree_id)
     words = Words(bundle.labels, lang)
     if used is not None:
@@ -183,6 +185,7 @@ def tree_guide(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
         out.append(block(part("guide.html", "start_button",
                               href=state_url(wizard_root, tree_id, []),
                               label=core_html(words.label("start-wizard")))))
+    out.append(picture)
     out.append(md_heading(2, words.label("guide-questions"), f"{tree_id}-questions"))
     first = engine.resolve(tree, tree["start"], {})[1]
     for n, (qid, question) in enumerate(_questions_in_order(tree), 1):
@@ -307,6 +310,14 @@ def hotline_box(bundle: Bundle, lang: str, ids: list, heading: str, *,
         raise UnknownId(f"hotline_box: level is a heading level from 1 to 6, not {level!r}")
     words = Words(bundle.labels, lang)
     contacts = [get_record(bundle, "contacts", c) for c in ids]
+    seen: dict = {}
+    for contact in contacts:
+        for number in dict.fromkeys(p["number"] for p in contact["phones"]):
+            first = seen.setdefault(number, contact["id"])
+            if first != contact["id"]:
+                raise UnknownId(f"hotline_box: {number} is in both '{first}' and "
+                                 f"'{contact['id']}': one number, one meaning, so list the "
+                                 "contact for this box's purpose only")
     if used is not None:
         used.extend(contacts)
     body = "".join(contact_html(c, words) for c in contacts)
@@ -350,7 +361,7 @@ def fact(bundle: Bundle, path: str, lang: str, used: list | None = None) -> str:
     if parts[2:] == ["hours"]:
         return md_inert(words.join("list-join", words.hours(record)))
     if isinstance(value, dict) and lang in value:
-        return md_inert(words.text(value))
+        return md_inert(words.rich(value))
     if isinstance(value, str | int):
         return md_inert(esc(value))
     raise UnknownId(f"'{path}' is not a text or a number")
@@ -378,7 +389,7 @@ def tree_fact(bundle: Bundle, tree_id: str, path: str, lang: str,
         if keys[0] == "outcomes":
             outcome = tree["outcomes"][keys[1]]
             used.append({"reviewed": tree["reviewed"], "sources": outcome.get("sources", [])})
-    return md_inert(Words(bundle.labels, lang).text(value))
+    return md_inert(Words(bundle.labels, lang).rich(value))
 
 
 def page_sources(bundle: Bundle, lang: str, used: list) -> str:
@@ -395,8 +406,11 @@ def page_sources(bundle: Bundle, lang: str, used: list) -> str:
 
 
 def tree_text(bundle: Bundle, tree_id: str, key: str, lang: str) -> str:
+    """A tree's title (plain: it is a heading) or summary (its phone numbers as
+    tap-to-call links, as everywhere else on a page)."""
     tree = get_tree(bundle, tree_id)
-    return md_inert(Words(bundle.labels, lang).text(tree.get(key)))
+    words = Words(bundle.labels, lang)
+    return md_inert(words.text(tree.get(key)) if key == "title" else words.rich(tree.get(key)))
 
 
 def start_links(bundle: Bundle, tree_ids: list, lang: str, *, wizard_root: str) -> str:
@@ -405,7 +419,8 @@ def start_links(bundle: Bundle, tree_ids: list, lang: str, *, wizard_root: str) 
     links = [{"href": state_url(wizard_root, tree_id, []),
               "title": core_html(words.text(get_tree(bundle, tree_id)["title"]))}
              for tree_id in tree_ids]
-    return block(part("boxes.html", "start_links", links=links))
+    return block(part("boxes.html", "start_links", links=links,
+                      action=core_html(words.label("start-wizard"))))
 
 
 def wizard_link(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
@@ -416,6 +431,22 @@ def wizard_link(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
     label = inline(text) if text else words.label("start-wizard")
     return block(part("guide.html", "start_button", href=state_url(wizard_root, tree_id, []),
                       label=core_html(label)))
+
+
+def flow_figure(bundle: Bundle, tree_id: str, lang: str, *, src: str,
+                size: tuple[float, float]) -> str:
+    """A tree's flow picture on its guide page: an image whose text alternative is the
+    flow in words below it (its alt says so, its caption links there), and a link
+    to the picture full size. `size` is the picture's own, in points."""
+    tree = get_tree(bundle, tree_id)
+    words = Words(bundle.labels, lang)
+    alt = words.label_plain("flow-picture-alt", title=words.plain(tree["title"]),
+                            questions=words.label_plain("guide-questions"),
+                            outcomes=words.label_plain("guide-outcomes"))
+    width, height = (round(points * 4 / 3) for points in size)  # CSS pixels
+    return block(part("guide.html", "flow_picture", w=HtmlWords(words), src=src, alt=alt,
+                      width=width, height=height, anchor=f"{tree_id}-flow",
+                      text_anchor=f"{tree_id}-questions"))
 
 
 SEARCH_LABELS = ("search-results", "search-none", "search-loading", "search-failed",
