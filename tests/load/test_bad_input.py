@@ -56,6 +56,8 @@ EXPECTED: dict[str, tuple[int, str, str]] = {
     "condition-bad-form": (18, "unknown field 'equals'", "error"),
     "options-list": (10, "should be a mapping of option id to option, not a list", "error"),
     "title-string": (2, "write it as {ja: …, en: …}, one text in each language", "error"),
+    "urgent-not-bool": (18, "urgent should be true or false, not", "error"),
+    "urgent-step": (18, "unknown field 'urgent'", "error"),
     "unknown-field": (16, "unknown field 'setps' in outcomes.done (did you mean 'steps'?)",
                       "error"),
     "bad-id": (8, "'Which_PIN' is not a valid id", "error"),

@@ -471,8 +471,9 @@ def _check_outcome(c: Checker, o: Any, key: Key) -> dict | None:
     out["contacts"] = _check_ref_items(c, o.get("contacts", []), (*key, "contacts"), "contact")
     out["pins"] = c.id_list(o.get("pins", []), (*key, "pins"), "PIN")
     out["sources"] = c.id_list(o.get("sources", []), (*key, "sources"), "source")
-    for name in ("steps", "warnings"):
-        out[name] = _check_text_items(c, o.get(name, []), (*key, name))
+    out["steps"] = _check_text_items(c, o.get("steps", []), (*key, "steps"))
+    out["warnings"] = _check_text_items(c, o.get("warnings", []), (*key, "warnings"),
+                                        urgent=True)
     out["bring"] = _check_bring(c, o.get("bring", []), (*key, "bring"))
     out["continue"] = []
     cont = o.get("continue", [])
@@ -524,17 +525,23 @@ def _check_ref_items(c: Checker, items: Any, key: Key, what: str) -> list:
     return out
 
 
-def _check_text_items(c: Checker, items: Any, key: Key) -> list:
+def _check_text_items(c: Checker, items: Any, key: Key, *, urgent: bool = False) -> list:
+    """Steps or warnings; a warning may be `urgent: true` (shown before the steps)."""
     if not c.expect(items, list, key, "a list of texts"):
         return []
+    optional = ("when", "valid_from", "valid_until") + (("urgent",) if urgent else ())
     out = []
     for i, item in enumerate(items):
         k = (*key, i)
         if isinstance(item, dict) and "text" in item:
-            if not c.mapping(item, k, ("text",), ("when", "valid_from", "valid_until"),
-                             "an item (text, when)"):
+            if not c.mapping(item, k, ("text",), optional, "an item (text, when)"):
                 continue
             entry: dict[str, Any] = {"text": c.text(item["text"], (*k, "text")), "index": i}
+            if "urgent" in item:
+                if not c.expect(item["urgent"], bool, (*k, "urgent"), "true or false"):
+                    continue
+                if item["urgent"]:
+                    entry["urgent"] = True
             if "when" in item:
                 entry["when"] = check_condition(c, item["when"], (*k, "when"))
                 if entry["when"] is None:

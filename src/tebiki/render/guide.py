@@ -24,6 +24,7 @@ from tebiki.core.render import (
     esc,
     explained_docs,
     inline,
+    link_phones,
     outcome_body,
     sources_block,
     state_url,
@@ -322,6 +323,22 @@ def hotline_box(bundle: Bundle, lang: str, ids: list, heading: str, *,
     body = "".join(contact_html(c, words) for c in contacts)
     return block(part("boxes.html", "hotline", heading=core_html(inline(heading)), level=level,
                       box_id=f"hotline-{ids[0]}", contacts=core_html(body)))
+
+
+def phone(bundle: Bundle, number: str, lang: str, used: list | None = None) -> str:
+    """One number of a contact record as the outcomes show it: a tap-to-call link, or
+    'FAX …' as text for a fax number. A number no contact has is an error."""
+    for contact in bundle.records["contacts"].values():
+        for entry in contact["phones"]:
+            if entry["number"] == number:
+                if used is not None:
+                    used.append(contact)
+                words = Words(bundle.labels, lang)
+                text = words.label("fax-number", number=esc(number)) \
+                    if entry.get("kind") == "fax" else esc(number)
+                return md_inert(link_phones(text))
+    raise UnknownId(f"phone: no contact record has the number '{number}' (write it as in "
+                    "records/contacts.yaml, like 0120-95-0178)")
 
 
 def fact(bundle: Bundle, path: str, lang: str, used: list | None = None) -> str:
