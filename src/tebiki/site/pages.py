@@ -5,6 +5,10 @@ language, made in memory: its content is the state as `tebiki.core.render`
 draws it, so it works without JavaScript, and the in-browser engine draws the
 very same HTML when it takes over.
 
+Each guide's flow picture (an SVG file beside the guide) gets a page of its
+own too, guide/<tree>/flow/, showing it full size: made the same way, so it
+has the theme's viewport tag, stylesheet and policy like every other page.
+
 mkdocs-static-i18n builds the site once per language. The wizard pages are
 added after it has sorted the hand-written pages (earlier, it crashes on
 them), with the locale and alternates it would have given them. Everything
