@@ -3,6 +3,9 @@
 The site follows the real site's markup contract (the region `wizard_html`
 renders, the title `<state> - <site>`, links to the other language, the
 module script) for the fixture tree; `tests/support/pyodide.py` writes it.
+Tests marked `both` run on each runtime (Pyodide, MicroPython): the walks, the
+clock, privacy and every fault; the others test the page script alone and run
+on Pyodide only.
 """
 
 from __future__ import annotations
@@ -31,12 +34,26 @@ JST = timezone(timedelta(hours=9))
 READY = "document.documentElement.dataset.tebiki"
 
 
+RUNTIMES = ["pyodide", "micropython"]
+both = pytest.mark.parametrize("site", RUNTIMES, indirect=True)
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    work = tmp_path_factory.mktemp("browser")
-    site, compiled = build_runtime(FIXTURES / "mini", work)
-    write_fixture_site(site, compiled)
-    return site, load_trees(compiled)
+def sites(tmp_path_factory) -> dict:
+    """The fixture site on each runtime, built when a test first asks for it."""
+    return {}
+
+
+@pytest.fixture
+def site(request, sites, tmp_path_factory):
+    """(site folder, compiled trees, runtime): Pyodide unless a test says `both`."""
+    runtime = getattr(request, "param", "pyodide")
+    if runtime not in sites:
+        work = tmp_path_factory.mktemp("browser-" + runtime)
+        folder, compiled = build_runtime(FIXTURES / "mini", work, runtime=runtime)
+        write_fixture_site(folder, compiled)
+        sites[runtime] = (folder, load_trees(compiled), runtime)
+    return sites[runtime]
 
 
 @pytest.fixture
@@ -91,8 +108,9 @@ def region_answers(page) -> dict:
 # --- walking the trees -------------------------------------------------------------------------
 
 
+@both
 def test_every_path_completes_by_keyboard_without_a_reload(site, server, page):
-    _, trees = site
+    _, trees, _runtime = site
     for tid, tree in trees.items():
         enhanced(page, server.url(f"/wizard/{tid}/"))
         for path in engine.iter_paths(tree):
@@ -124,6 +142,7 @@ def test_every_path_completes_by_keyboard_without_a_reload(site, server, page):
             assert still_same_document(page)
 
 
+@both
 def test_enhanced_states_are_the_static_pages_plus_the_clock(site, server, page):
     """The worker renders with the same Python renderer: the region equals the static
     page's for the same URL, apart from the open-now notes only a clock can give."""
@@ -143,6 +162,7 @@ def test_enhanced_states_are_the_static_pages_plus_the_clock(site, server, page)
         assert same[0] == same[1]
 
 
+@both
 def test_changing_an_earlier_answer_keeps_the_later_ones_that_still_apply(server, page):
     enhanced(page, server.url("/wizard/mini/easy/no-phone/holder/"))
     assert page.get_attribute("#tebiki-wizard", "data-node") == "counter"
@@ -234,6 +254,7 @@ def test_a_question_past_the_first_lists_the_answers_so_far(server, page):
     assert still_same_document(page)
 
 
+@both
 def test_back_link_browser_back_forward_and_reload(server, page):
     enhanced(page, server.url("/wizard/mini/"))
     page.click('a[data-option="easy"]')
@@ -280,6 +301,7 @@ def test_start_again_and_the_other_language_follow_the_state(server, page):
     assert page.inner_text("#tebiki-heading").strip() == "Do you have a phone?"
 
 
+@both
 def test_english_pages_are_enhanced_in_english(server, page):
     enhanced(page, server.url("/en/wizard/mini/"))
     page.click('a[data-option="easy"]')
@@ -299,6 +321,7 @@ def _at(page, moment: datetime) -> None:
     (datetime(2026, 11, 28, 12, 0, tzinfo=JST), "open"),
     (datetime(2026, 11, 28, 3, 0, tzinfo=JST), "closed"),
 ])
+@both
 def test_the_kiosk_note_follows_the_visitors_clock_in_japan_time(server, page, moment, kind):
     _at(page, moment)
     enhanced(page, server.url("/wizard/mini/easy/has-phone/"))
@@ -447,6 +470,7 @@ def test_without_javascript_there_is_no_print_button(browser, server):
 # --- privacy -------------------------------------------------------------------------------
 
 
+@both
 def test_no_request_leaves_the_origin_or_carries_an_answer(site, server, page):
     seen: list = []
     page.on("request", lambda r: seen.append(r.url))
@@ -462,7 +486,11 @@ def test_no_request_leaves_the_origin_or_carries_an_answer(site, server, page):
     page.wait_for_timeout(300)
     # answering makes no request at all: the answers stay in the tab
     assert (len(seen), len(server.requests)) == before, seen[before[0]:]
-    _, trees = site
+    _, trees, runtime = site
+    # the engine ran on this site's runtime, and on nothing else
+    interpreters = {p.split("/")[2].split("-")[0] for p in (r["path"] for r in server.requests)
+                    if re.match(r"/_tebiki/(pyodide|micropython)-", p)}
+    assert interpreters == {runtime}
     option_ids = {o["id"] for t in trees.values() for q in t["questions"].values()
                   for o in q["options"]}
     for request in server.requests:
@@ -488,16 +516,20 @@ def _static_walk(page, server) -> None:
     assert page.get_attribute("#tebiki-wizard", "data-node") == "counter"
 
 
+@both
 def test_with_wasm_blocked_by_csp_the_wizard_stays_static(site, browser):
-    # no 'wasm-unsafe-eval': Pyodide's WebAssembly never compiles and it hangs
+    # no 'wasm-unsafe-eval': Pyodide's WebAssembly never compiles and it hangs;
+    # MicroPython's fails, and the worker says so
     with SiteServer(site[0], csp="script-src 'self'; worker-src 'self'") as server:
         context = browser.new_context()
         page = context.new_page()
         errors: list = []
         page.on("pageerror", lambda e: errors.append(e))
         try:
+            page.clock.install()  # the page's timers only: the worker runs as it would
             _static_walk(page, server)
-            # after the bounded wait it gives up quietly, and links still work
+            # after the bounded wait (skipped ahead) it gives up quietly, and links still work
+            page.clock.fast_forward(9_000)
             wait_until_static(page)
             page.click(".tebiki-restart a")
             page.wait_for_url(re.compile("/wizard/mini/$"))
@@ -507,6 +539,7 @@ def test_with_wasm_blocked_by_csp_the_wizard_stays_static(site, browser):
             context.close()
 
 
+@both
 def test_a_csp_that_allows_wasm_and_nothing_else_runs_the_engine(site, browser):
     csp = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
            "style-src 'self'; img-src 'self' data:")
@@ -529,17 +562,53 @@ def test_a_csp_that_allows_wasm_and_nothing_else_runs_the_engine(site, browser):
             context.close()
 
 
-@pytest.mark.parametrize("missing", ["/_tebiki/pyodide-", "/_tebiki/"])
+@both
+@pytest.mark.parametrize("missing", ["interpreter", "everything"])
 def test_with_the_runtime_missing_the_wizard_stays_static(site, browser, missing):
-    with SiteServer(site[0], missing=(missing,)) as server:
+    folder, _trees, runtime = site
+    prefix = "/_tebiki/" + (f"{runtime}-" if missing == "interpreter" else "")
+    with SiteServer(folder, missing=(prefix,)) as server:
         context = browser.new_context()
         page = context.new_page()
         errors: list = []
         page.on("pageerror", lambda e: errors.append(e))
         try:
             _static_walk(page, server)
-            if missing == "/_tebiki/pyodide-":
+            if missing == "interpreter":
                 wait_until_static(page)
+            assert not errors
+        finally:
+            context.close()
+
+
+@both
+def test_an_engine_that_never_gets_ready_is_given_up_after_its_time(site, browser):
+    """A runtime stuck downloading (a very slow line): the page waits its bounded time,
+    stays static and usable, and the worker is ended (its download with it)."""
+    folder, _trees, runtime = site
+    stalled = f"/_tebiki/{runtime}-"
+    with SiteServer(folder, stall=(stalled,)) as server:
+        context = browser.new_context()
+        page = context.new_page()
+        errors: list = []
+        page.on("pageerror", lambda e: errors.append(e))
+        try:
+            page.clock.install()
+            page.goto(server.url("/wizard/mini/"))
+            for _ in range(100):  # the worker asks for the stalled file
+                if any(r["path"].startswith(stalled) for r in server.requests):
+                    break
+                page.wait_for_timeout(100)
+            else:
+                raise AssertionError("the worker never asked for the runtime")
+            assert page.get_attribute("html", "data-tebiki") is None  # still waiting
+            page.clock.fast_forward(9_000)  # past the page's 8 s wait
+            wait_until_static(page, timeout_s=5)
+            page.evaluate("window.__sameDocument = true")
+            page.click('a[data-option="easy"]')  # a plain link again: a page load
+            page.wait_for_url(re.compile("/wizard/mini/easy/$"))
+            page.wait_for_load_state("load")
+            assert not still_same_document(page)
             assert not errors
         finally:
             context.close()

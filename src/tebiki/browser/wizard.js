@@ -174,7 +174,7 @@ function enhance(region) {
       else reject(new Error(msg.error));
     }
   });
-  worker.postMessage({ type: "init" });
+  worker.postMessage({ type: "init", tree: current.tree });
 
   function render(request) {
     return new Promise((resolve, reject) => {
