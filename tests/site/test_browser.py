@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tebiki.core import engine
+from tebiki.core import engine, layout
 
 from ..conftest import poll_until
 
@@ -32,6 +32,7 @@ def page_types(bundle) -> dict:
     return {
         "home": "",
         "guide": "guide/pin-reset/",
+        "flow": layout.flow_page_path("pin-reset"),
         "question": f"wizard/pin-reset/{first}/",
         "outcome": f"wizard/pin-reset/{options}",
         "pins": "pins/",
@@ -181,7 +182,7 @@ def test_english_search_finds_english_pages_only(page, server):
     assert all(u.startswith("/en/") for u in found)
 
 
-AXE_PAGES = ["home", "guide", "question", "outcome", "search"]
+AXE_PAGES = ["home", "guide", "flow", "question", "outcome", "search"]
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
