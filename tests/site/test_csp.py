@@ -62,6 +62,26 @@ def test_a_page_with_an_inline_script_is_refused():
     assert csp.add_policy(csp.add_policy(data_only)).count("Content-Security-Policy") == 1
 
 
+def test_the_words_of_a_policy_in_a_page_body_do_not_stand_for_one():
+    # a Markdown page may hold raw HTML: the words in a comment (or a policy <meta> in
+    # the body, which browsers ignore) must not leave the page without a policy, nor
+    # let its inline script through
+    head = '<html><head><meta charset="utf-8"><title>t</title></head><body>'
+    words = '<!-- http-equiv="Content-Security-Policy" -->'
+    body_meta = '<meta http-equiv="Content-Security-Policy" content="default-src *">'
+    for smuggled in (words, body_meta):
+        page = head + smuggled + "<p>x</p></body></html>"
+        assert not csp.has_policy(page)
+        assert csp.has_policy(csp.add_policy(page))
+        with pytest.raises(csp.InlineScript):
+            csp.add_policy(head + smuggled + "<script>alert(1)</script></body></html>")
+    own = ('<html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" '
+           'content="default-src \'none\'"></head><body></body></html>')
+    assert csp.has_policy(own) and csp.add_policy(own) == own
+    with pytest.raises(csp.InlineScript):
+        csp.add_policy(own.replace("<body>", "<body><script>a()</script>"))
+
+
 def test_an_inline_script_slipped_into_a_built_page_does_not_run(browser, site: Path, tmp_path):
     """The second half of the defence: were a text ever to reach a page as markup, the
     page's own policy would still stop its script."""

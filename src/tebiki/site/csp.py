@@ -29,6 +29,7 @@ _SCRIPT = re.compile(r"<script\b([^>]*)>", re.I)
 _SRC = re.compile(r"""\bsrc\s*=\s*["']?([^"'\s>]+)""", re.I)
 _DATA_TYPE = re.compile(r"""\btype\s*=\s*["']?application/(?:ld\+)?json\b""", re.I)
 _CHARSET = re.compile(r'<meta charset="utf-8">', re.I)
+_POLICY_TAG = re.compile(r"""<meta\s[^>]*\bhttp-equiv\s*=\s*["']?Content-Security-Policy\b""", re.I)
 # The scripts whose pages run WebAssembly: the wizard (its runtime in a worker) and search.
 SEARCH_SCRIPT = "/assets/tebiki-search.js"
 
@@ -72,9 +73,21 @@ def policy_for(html: str) -> str:
     return "; ".join((COMMON[0], *(WASM if wasm else PLAIN), *COMMON[1:]))
 
 
+def has_policy(html: str) -> bool:
+    """Whether the page's <head> already sets a policy (the embed pages set their own).
+
+    Only a policy <meta> in the head counts: a browser ignores one in the body, and a
+    page's own text (raw HTML in a Markdown page, even a comment) may hold the words;
+    taken for a policy, they would leave the page with none."""
+    end = html.lower().find("</head>")
+    return end != -1 and _POLICY_TAG.search(html, 0, end) is not None
+
+
 def add_policy(html: str) -> str:
-    """`html` with its policy as the first thing after <meta charset>."""
-    if META in html:
+    """`html` with its policy as the first thing after <meta charset>. A page that
+    sets its own is left as it is, but an inline script is refused on it too."""
+    if has_policy(html):
+        _scripts(html)
         return html
     match = _CHARSET.search(html)
     if match is None:
@@ -90,11 +103,13 @@ def add_policies(site_dir: Path) -> int:
     changed = 0
     for page in sorted(site_dir.rglob("*.html")):
         html = page.read_text(encoding="utf-8")
-        if META in html or "<meta charset" not in html.lower():
+        if "<meta charset" not in html.lower():
             continue
         try:
-            page.write_text(add_policy(html), encoding="utf-8")
+            with_policy = add_policy(html)
         except InlineScript as exc:
             raise InlineScript(f"{page.relative_to(site_dir)}: {exc}") from exc
-        changed += 1
+        if with_policy != html:
+            page.write_text(with_policy, encoding="utf-8")
+            changed += 1
     return changed
