@@ -32,6 +32,9 @@ from tebiki.render import graph
 from tebiki.render.guide import flow_full_page
 from tebiki.site.config import Language, SiteConfig
 
+# in a page's meta: its title is HTML already (tebiki.site.plugin escapes the others)
+TITLE_ESCAPED = "tebiki_title_escaped"
+
 
 @dataclass
 class WizardPage:
@@ -71,7 +74,7 @@ class WizardPages:
         # A page's title is content (YAML): the theme prints titles as HTML, so it gets
         # the escaped text; and mkdocs-macros must never read the page, or it would run
         # a `{{ ... }}` in that title as a template.
-        meta = {"title": esc(page.title), "hide": ["navigation", "toc"],
+        meta = {"title": esc(page.title), TITLE_ESCAPED: True, "hide": ["navigation", "toc"],
                 "render_macros": False, **flags}
         content = "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n"
         file = File.generated(config, page.src_uri, content=content,

@@ -28,6 +28,7 @@ import sys
 from html import unescape
 from pathlib import Path
 
+from jinja2.sandbox import SandboxedEnvironment
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -43,6 +44,7 @@ from tebiki.render.macros import Page, table
 from tebiki.render.templates import part
 from tebiki.site import config as site_config
 from tebiki.site import embed, pages, runtime, search
+from tebiki.site.pages import TITLE_ESCAPED
 
 THEME = Path(__file__).with_name("theme")
 DOWNLOADS = "downloads"  # the printed handbooks' folder in the site
@@ -165,6 +167,12 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
 
     @event_priority(50)  # before mkdocs-macros renders the page
     def on_page_markdown(self, markdown, page, config, files):
+        sandbox_macros(config.plugins.get("macros"))
+        if isinstance(page.meta.get("title"), str) and not page.meta.get(TITLE_ESCAPED):
+            # a content page's own title lands raw in the menu of every page (the theme
+            # does not escape it): escaped here, like the titles tebiki gives its pages
+            page.meta["title"] = esc(page.meta["title"])
+            page.meta[TITLE_ESCAPED] = True
         if self.bundle is None:  # broken content while serving: show the page as written
             self.page = None
             page.meta["render_macros"] = False
@@ -315,3 +323,32 @@ def _problems_box(problems: list) -> str:
 
 
 __all__ = ["GUIDE", "TebikiPlugin"]
+
+
+def sandbox_macros(macros) -> None:
+    """Render the pages' macros in Jinja's sandbox.
+
+    mkdocs-macros renders every Markdown page as a template in a plain Jinja
+    environment, so a page in a pull request could reach Python through
+    `{{ cycler.__init__.__globals__.os.popen(...) }}` and run commands on the
+    machine that builds it. The sandbox refuses every attribute that starts with
+    an underscore and every unsafe callable; the pages need neither: they call
+    tebiki's macros and the site's own. The environment is swapped for one with
+    the same loader, settings, globals and filters, before each page (mkdocs-macros
+    may make a new one when the i18n plugin builds the next language)."""
+    if macros is None:
+        return
+    env = macros.env
+    if isinstance(env, SandboxedEnvironment):
+        return
+    safe = SandboxedEnvironment(
+        loader=env.loader, undefined=env.undefined, autoescape=env.autoescape,
+        block_start_string=env.block_start_string, block_end_string=env.block_end_string,
+        variable_start_string=env.variable_start_string,
+        variable_end_string=env.variable_end_string,
+        comment_start_string=env.comment_start_string,
+        comment_end_string=env.comment_end_string, extensions=list(env.extensions))
+    safe.globals.update(env.globals)
+    safe.filters.update(env.filters)
+    safe.tests.update(env.tests)
+    macros._env = safe
