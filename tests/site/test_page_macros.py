@@ -56,3 +56,19 @@ def test_a_pages_own_title_is_text_in_every_menu(tmp_path):
     shown = [p for p in pages if "&lt;img src=x onerror=alert(1)&gt;" in p.read_text("utf-8")]
     assert shown, "the title should be on the English pages, as text"
     assert not [p for p in pages if "<img src=x" in p.read_text("utf-8")]
+
+
+def test_a_page_may_not_hold_a_redirect_or_other_active_elements(tmp_path):
+    """The CSP stops scripts but not `<meta http-equiv=refresh>`, which sent residents to
+    another site; the build names the file and line, and shows how to write it as text."""
+    site = _new_site(tmp_path)
+    page = site / "content" / "index.en.md"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    lines += ["", "Shown as text: `<meta http-equiv=refresh>`.", "",
+              '<meta http-equiv="refresh" content="4;url=https://evil.example/">']
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = _build(site, tmp_path / "out")
+    assert result.returncode == 3, result.stderr
+    assert f"content/index.en.md:{len(lines)}: a <meta> element in a page" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -24,6 +24,7 @@ of every page until they are fixed.
 from __future__ import annotations
 
 import base64
+import re
 import sys
 from html import unescape
 from pathlib import Path
@@ -168,6 +169,8 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
     @event_priority(50)  # before mkdocs-macros renders the page
     def on_page_markdown(self, markdown, page, config, files):
         sandbox_macros(config.plugins.get("macros"))
+        if page.file.abs_src_path and not page.meta.get(TITLE_ESCAPED):  # a page someone wrote
+            self._refuse_raw_html(markdown, Path(page.file.abs_src_path))
         if isinstance(page.meta.get("title"), str) and not page.meta.get(TITLE_ESCAPED):
             # a content page's own title lands raw in the menu of every page (the theme
             # does not escape it): escaped here, like the titles tebiki gives its pages
@@ -197,6 +200,26 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
         if self.problems:
             html = _problems_box(self.problems) + html
         return html
+
+    def _refuse_raw_html(self, markdown: str, source: Path) -> None:
+        """Stop the build on an element in a page's Markdown that could run, load or send
+        something, or take the reader elsewhere: the CSP stops scripts, not a
+        `<meta http-equiv=refresh>`, a `<base>` or a form posting to another site."""
+        text = source.read_text(encoding="utf-8-sig")
+        # MkDocs took the front matter (and the blank lines after it) off: lines count
+        # in the file as written
+        front = _FRONT_MATTER.match(text)
+        rest = text[front.end():] if front else text
+        offset = (text.count("\n", 0, front.end()) if front else 0) + (
+            len(rest) - len(rest.lstrip("\n")))
+        problems = raw_html_problems(markdown, display_path(source), offset)
+        if not problems:
+            return
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if not self.serving:
+            raise PluginError(f"{len(problems)} element(s) a page may not hold in "
+                              f"{display_path(source)} (see above)")
 
     def _search_words(self, page, lang: str) -> None:
         """The search words the page's front matter gives its sections (now that its
@@ -352,3 +375,27 @@ def sandbox_macros(macros) -> None:
     safe.filters.update(env.filters)
     safe.tests.update(env.tests)
     macros._env = safe
+
+
+# Raw HTML a content page may not hold: it would run, load, send or redirect. Shown as
+# text inside a code span (`<script>`) or a fenced block, it is fine.
+REFUSED_ELEMENTS = ("script", "iframe", "frame", "object", "embed", "meta", "base", "link",
+                    "form", "style", "svg", "math", "template", "portal")
+_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n.*?\n(?:\.{3}|-{3})[ \t]*\n", re.S)
+_FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.M | re.S)
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
+_RAW = re.compile(r"<\s*(" + "|".join(REFUSED_ELEMENTS) + r")\b", re.I)
+
+
+def raw_html_problems(markdown: str, where: str, offset: int = 0) -> list[str]:
+    """`file:line: message` for each refused element written as raw HTML in a page."""
+    blank = _FENCE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), markdown)
+    blank = _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), blank)
+    out = []
+    for match in _RAW.finditer(blank):
+        line = offset + blank.count("\n", 0, match.start()) + 1
+        tag = match.group(1).lower()
+        out.append(f"{where}:{line}: a <{tag}> element in a page: pages may not hold "
+                   f"elements that run, load, send or redirect; to show it as text, put it "
+                   f"in a code span: `<{tag}>`")
+    return out
