@@ -72,3 +72,18 @@ def test_a_page_may_not_hold_a_redirect_or_other_active_elements(tmp_path):
     assert f"content/index.en.md:{len(lines)}: a <meta> element in a page" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_handbook_refuses_it_before_chromium_could_follow_it(tmp_path):
+    """Printing a chapter with a meta refresh failed as 'is Chromium working?'; now the
+    page's file and line are named and nothing is printed."""
+    site = _new_site(tmp_path)
+    page = site / "content" / "index.en.md"
+    text = page.read_text(encoding="utf-8").rstrip("\n") + "\n\n<base href=https://evil.example/>\n"
+    page.write_text(text, encoding="utf-8")
+    result = subprocess.run([*TEBIKI, "handbook", "--out", str(tmp_path / "pdf")], cwd=site,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 3, result.stderr
+    line = text.count("\n")
+    assert f"content/index.en.md:{line}: a <base> element in a page" in result.stderr
+    assert "Chromium" not in result.stderr and not (tmp_path / "pdf").exists()

@@ -45,6 +45,8 @@ from tebiki.handbook.paper import (
     wrap_blocks,
 )
 from tebiki.load.content import Bundle
+from tebiki.load.pagecheck import raw_html_problems
+from tebiki.load.problems import display_path
 from tebiki.render import graph
 from tebiki.render import guide as render_html
 from tebiki.render.macros import Page, table
@@ -223,10 +225,17 @@ class Composer:
         source = page_file(self.site.docs_dir, path, self.lang)
         self.page = Page(self.bundle, self.lang, "", "", used)
         try:
-            text = _FRONT_MATTER.sub("", source.read_text(encoding="utf-8"))
+            written = source.read_text(encoding="utf-8")
+            text = _FRONT_MATTER.sub("", written)
+            refused = raw_html_problems(text, display_path(source),
+                                        written.count("\n") - text.count("\n"))
+            if refused:  # before Chromium could follow or fetch it
+                raise HandbookError("\n".join(refused))
             expanded = self.jinja.from_string(text).render(**self.macros)
         except OSError as exc:
             raise HandbookError(f"{source}: cannot read it ({exc.strerror})") from exc
+        except HandbookError:
+            raise
         except Exception as exc:  # a macro naming something missing, a template error
             raise HandbookError(f"{source}: {type(exc).__name__}: {exc}") from exc
         self.md.reset()

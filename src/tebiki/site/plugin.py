@@ -24,7 +24,6 @@ of every page until they are fixed.
 from __future__ import annotations
 
 import base64
-import re
 import sys
 from html import unescape
 from pathlib import Path
@@ -39,6 +38,7 @@ from tebiki.core import contract
 from tebiki.core.layout import GUIDE, flow_page_path, flow_path
 from tebiki.core.render import esc
 from tebiki.load.content import Bundle, compile_content, load_content
+from tebiki.load.pagecheck import body_offset, raw_html_problems
 from tebiki.load.problems import display_path
 from tebiki.render import graph, guide
 from tebiki.render.macros import Page, table
@@ -205,13 +205,7 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
         """Stop the build on an element in a page's Markdown that could run, load or send
         something, or take the reader elsewhere: the CSP stops scripts, not a
         `<meta http-equiv=refresh>`, a `<base>` or a form posting to another site."""
-        text = source.read_text(encoding="utf-8-sig")
-        # MkDocs took the front matter (and the blank lines after it) off: lines count
-        # in the file as written
-        front = _FRONT_MATTER.match(text)
-        rest = text[front.end():] if front else text
-        offset = (text.count("\n", 0, front.end()) if front else 0) + (
-            len(rest) - len(rest.lstrip("\n")))
+        offset = body_offset(source.read_text(encoding="utf-8-sig"))
         problems = raw_html_problems(markdown, display_path(source), offset)
         if not problems:
             return
@@ -376,26 +370,3 @@ def sandbox_macros(macros) -> None:
     safe.tests.update(env.tests)
     macros._env = safe
 
-
-# Raw HTML a content page may not hold: it would run, load, send or redirect. Shown as
-# text inside a code span (`<script>`) or a fenced block, it is fine.
-REFUSED_ELEMENTS = ("script", "iframe", "frame", "object", "embed", "meta", "base", "link",
-                    "form", "style", "svg", "math", "template", "portal")
-_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n.*?\n(?:\.{3}|-{3})[ \t]*\n", re.S)
-_FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.M | re.S)
-_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
-_RAW = re.compile(r"<\s*(" + "|".join(REFUSED_ELEMENTS) + r")\b", re.I)
-
-
-def raw_html_problems(markdown: str, where: str, offset: int = 0) -> list[str]:
-    """`file:line: message` for each refused element written as raw HTML in a page."""
-    blank = _FENCE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), markdown)
-    blank = _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), blank)
-    out = []
-    for match in _RAW.finditer(blank):
-        line = offset + blank.count("\n", 0, match.start()) + 1
-        tag = match.group(1).lower()
-        out.append(f"{where}:{line}: a <{tag}> element in a page: pages may not hold "
-                   f"elements that run, load, send or redirect; to show it as text, put it "
-                   f"in a code span: `<{tag}>`")
-    return out
