@@ -127,9 +127,13 @@ class Validator:
                     number = text[start:end]
                     as_fax = engine.written_as_fax(text, start)
                     if number not in kinds:
-                        self.report(source, key, f"the phone number {number} in this text is "
-                                    "in no contact record: add it to records/contacts.yaml, or "
-                                    "fix the number")
+                        where = ".".join(str(k) for k in key)
+                        known = sorted(n for n, kind in kinds.items() if kind != "fax")
+                        hint = (f" (the contacts' numbers: {', '.join(known)})"
+                                if 0 < len(known) <= 5 else "")
+                        self.report(source, key, f"the phone number {number} in {where} is "
+                                    "in no contact record: add it to a contact's `phones:` in "
+                                    f"decision_trees/records/, or fix the number{hint}")
                     elif kinds[number] == "fax" and not as_fax:
                         self.report(source, key, f"{number} is a fax number: write it as "
                                     f"'{engine.FAX_WORD} {number}', so that pages do not make "
