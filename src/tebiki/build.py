@@ -119,14 +119,7 @@ def run_mkdocs(config, site_dir: Path, verbose: bool = False) -> None:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    logger = logging.getLogger("mkdocs")
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    handler.setLevel(logging.INFO if verbose else logging.WARNING)
-    if not verbose:
-        handler.addFilter(_without_traceback)
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger, handler = show_mkdocs_log(verbose)
     try:
         config["site_dir"] = str(site_dir)
         build(config)
@@ -136,6 +129,20 @@ def run_mkdocs(config, site_dir: Path, verbose: bool = False) -> None:
         raise BuildError(f"a macro failed (exit {exc.code}): see the message above") from exc
     finally:
         logger.removeHandler(handler)
+
+
+def show_mkdocs_log(verbose: bool = False) -> tuple[logging.Logger, logging.Handler]:
+    """MkDocs' warnings and errors on stderr (its own CLI would set this up; tebiki
+    calls MkDocs as a library, and without it they go nowhere)."""
+    logger = logging.getLogger("mkdocs")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    handler.setLevel(logging.INFO if verbose else logging.WARNING)
+    if not verbose:
+        handler.addFilter(_without_traceback)
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    return logger, handler
 
 
 def _without_traceback(record: logging.LogRecord) -> logging.LogRecord:

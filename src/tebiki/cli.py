@@ -1,5 +1,5 @@
-"""The `tebiki` command: new, check, serve, build, paths, answer, graph, handbook, host,
-compile.
+"""The `tebiki` command: new, check, serve, build, paths, answer, graph, handbook,
+host and compile (`tebiki COMMAND -h` for one command's options).
 
 Exit status: 0 when clean, 1 when the content has errors, 2 for usage errors
 (a refused --out, a build already running into it), 3 when a build failed.
@@ -34,7 +34,8 @@ class UsageError(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tebiki", description=__doc__.splitlines()[0])
+    summary = " ".join(__doc__.split("\n\n")[0].split())  # the first paragraph
+    parser = argparse.ArgumentParser(prog="tebiki", description=summary)
     parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"),
                         help="the site's mkdocs.yml: its languages and tebiki's options "
                         "(default: mkdocs.yml here)")

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -171,6 +172,13 @@ def test_serve_shows_an_edit_an_error_and_the_fix(installed, new_site, tmp_path)
     url = f"http://127.0.0.1:{port}/wizard/{TREE}/"
     try:
         _wait_for(url, lambda html: "誰が申請しますか" in html, timeout=90)
+        # the wizard's stylesheet is served (the header and the wizard need it); the
+        # page script, which only `tebiki build` makes, is not asked for
+        html = _page(url)
+        css = re.search(r'href="([^"]*_tebiki/wizard-[0-9a-f]+\.css)"', html)
+        assert css, html[:2000]
+        assert "--tebiki-brand" in _page(urllib.parse.urljoin(url, css.group(1)))
+        assert not re.search(r'<script[^>]*_tebiki/', html)
         # an edit shows within a few seconds
         text = tree.read_text(encoding="utf-8")
         edited = text.replace("誰が申請しますか？", "どなたが申請しますか？")

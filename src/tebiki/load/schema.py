@@ -162,8 +162,20 @@ class Checker:
                 continue
             out[lang] = item.strip()
         codes = [language.code for language in self.languages]
+        cut, told = None, set()  # the language whose text a comma in {…} cut short
         for lang in value:
-            if lang not in codes:
+            if lang in codes:
+                cut = lang
+            elif value[lang] is None and cut is not None:
+                # `{en: Ask the shop, or the one selling you a new one}`: YAML reads what
+                # follows the comma as a key without a value
+                if cut not in told:
+                    told.add(cut)
+                    self.error((*key, lang), f"the {cut}: text of {self.where(key)} has a "
+                               f"comma in {{…}}, which ends it at "
+                               f"'{_shorten(str(value[cut]))}': put the text in double "
+                               f"quotes, {cut}: \"…, …\"")
+            else:
                 self.error((*key, lang), f"unknown language '{lang}' in {self.where(key)}: "
                            f"the site's languages are {', '.join(codes)} (mkdocs.yml)")
         return out if len(out) == len(codes) else None

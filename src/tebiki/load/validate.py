@@ -141,9 +141,13 @@ class Validator:
                     number = text[start:end]
                     as_fax = engine.written_as_fax(text, start)
                     if number not in kinds:
-                        self.report(source, key, f"the phone number {number} in this text is "
-                                    "in no contact record: add it to records/contacts.yaml, or "
-                                    "fix the number")
+                        where = ".".join(str(k) for k in key)
+                        known = sorted(n for n, kind in kinds.items() if kind != "fax")
+                        hint = (f" (the contacts' numbers: {', '.join(known)})"
+                                if 0 < len(known) <= 5 else "")
+                        self.report(source, key, f"the phone number {number} in {where} is "
+                                    "in no contact record: add it to a contact's `phones:` in "
+                                    f"decision_trees/records/, or fix the number{hint}")
                     elif kinds[number] == "fax" and not as_fax:
                         self.report(source, key, f"{number} is a fax number: write it as "
                                     f"'{engine.FAX_WORD} {number}', so that pages do not make "
@@ -205,13 +209,14 @@ class Validator:
                 if target is not None and target not in nodes:
                     self.report(source, ("questions", qid, "options", option["id"], "next"),
                                 f"option '{option['id']}' leads to '{target}', which is no "
-                                "question, route or outcome of this tree")
+                                f"question, route or outcome of this tree{_near(target, nodes)}")
         for rid, entries in tree["routes"].items():
             for entry in entries:
                 key = ("routes", rid, entry["index"])
                 if entry["goto"] is not None and entry["goto"] not in nodes:
                     self.report(source, (*key, "goto"), f"route '{rid}' goes to "
-                                f"'{entry['goto']}', which is no question, route or outcome")
+                                f"'{entry['goto']}', which is no question, route or outcome"
+                                f"{_near(entry['goto'], nodes)}")
                 if entry["when"] is not None:
                     self.check_condition(loaded, entry["when"], (*key, "when"))
         for oid, outcome in tree["outcomes"].items():
@@ -661,3 +666,11 @@ def _conditional_items(tree: dict) -> dict[str, dict[Key, dict]]:
                     items[("outcomes", oid, name, item["index"], "when")] = item["when"]
         out[oid] = items
     return out
+
+
+def _near(wrong: str, ids) -> str:
+    """' (did you mean 'how-soon'?)' for an id one typo away from one that exists."""
+    import difflib
+
+    close = difflib.get_close_matches(str(wrong), sorted(ids), n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""

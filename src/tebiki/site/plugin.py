@@ -33,6 +33,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File
 
 from tebiki.core import contract
 from tebiki.core.layout import GUIDE, flow_page_path, flow_path
@@ -152,6 +153,12 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
     @event_priority(-110)  # after mkdocs-static-i18n (-100) has sorted the hand-written pages
     def on_files(self, files, config):
         pages.one_error_page(config, self.site)
+        if self.serving:
+            # `tebiki build` adds _tebiki/ after MkDocs; the preview has no build step,
+            # and without the wizard's stylesheet its pages and the header are unstyled
+            css = runtime.page_scripts()["wizard.css"]
+            files.append(File.generated(config, runtime.script_url("wizard.css"),
+                                        content=css.data))
         self.guides = pages.guides(files, self.bundle)
         self.flows = {}
         if self.bundle is not None:
@@ -244,7 +251,8 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
             "label": lambda lid: esc(labels[lid][language.code]) if lid in labels else "",
             "search_url": language.prefix + "search/",
             "alternates": pages.alternates(page, self.site, language),
-            "wizard_script": runtime.script_url("wizard.js"),
+            # the preview has no in-browser runtime: its wizard is the static pages
+            "wizard_script": None if self.serving else runtime.script_url("wizard.js"),
             "wizard_stylesheet": runtime.script_url("wizard.css"),
             "contract": {key: value for key, value in vars(contract).items() if key.isupper()},
         }
@@ -263,6 +271,9 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.site.content))
+        # MkDocs' own "Serving on ..." goes to a logger tebiki does not show
+        print(f"previewing at http://{config.dev_addr}/ (Ctrl+C to stop): save a file "
+              "and the page follows", file=sys.stderr, flush=True)
         return server
 
 
