@@ -132,8 +132,8 @@ EXPECTED: dict[str, tuple[int, str, str]] = {
                         "do not link: write it as 0120-95-0178", "error"),
     "phone-spaces-unknown": (17, "0120 12 3456 looks like a phone number, and it is in no "
                              "contact record", "error"),
-    "ui-phone-in-label": (2, "the phone number 0120-12-3456 in this text is in no contact "
-                          "record", "error"),
+    "ui-phone-in-label": (2, "the phone number 0120-12-3456 in labels.hotline-note.ja is in "
+                          "no contact record", "error"),
     # records that pass every type check but say something impossible
     "records-days-empty": (5, "days lists no day", "error"),
     "records-pin-lengths": (4, "min_length 16 is more than max_length 6", "error"),

@@ -67,8 +67,8 @@ REFUSED: dict[str, tuple[str, str]] = {
     "full-width phone": (" ０１２０－１２－３４５６", "looks like a phone number, and it is in no "
                          "contact record"),
     "phone with spaces": (" 03 1234 5678", "looks like a phone number"),
-    "unknown phone": (" 0120-12-3456", "the phone number 0120-12-3456 in this text is in no "
-                      "contact record"),
+    "unknown phone": (" 0120-12-3456", "is in no contact record: add it to a contact's "
+                      "`phones:`"),
     "too long": (" " + "long " * 500, "characters; a"),
 }
 

@@ -168,7 +168,8 @@ class Validator:
                             "has it (ASCII digits and hyphens)")
             else:
                 self.report(source, key, f"{written} looks like a phone number, and it is in "
-                            "no contact record: add it to records/contacts.yaml, then write "
+                            "no contact record: add it to a contact's `phones:` in "
+                            "decision_trees/records/, then write "
                             "it here as the record does (ASCII digits and hyphens, like "
                             "0120-95-0178), or fix the number")
 
