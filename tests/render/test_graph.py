@@ -122,7 +122,7 @@ def test_a_hostile_title_is_text_in_the_picture_and_on_the_printed_page(bundle, 
     copy put inside the handbook's HTML both keep it as the text of <text> elements."""
     from ..support.injection import payload
 
-    nasty = payload(tmp_path / "ran", "http://127.0.0.1:9/")
+    nasty = "".join(payload(tmp_path / "ran", "http://127.0.0.1:9/"))
     tree = dict(largest(bundle))
     oid = next(iter(tree["outcomes"]))
     tree["outcomes"] = {**tree["outcomes"],
