@@ -24,6 +24,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from tebiki.core import engine, layout
 from tebiki.core.render import esc, page_title, render_state
+from tebiki.site import describe
 from tebiki.site.config import Language, SiteConfig
 
 
@@ -32,6 +33,7 @@ class WizardPage:
     src_uri: str
     title: str
     fragment: str
+    description: str = ""
 
 
 @dataclass
@@ -48,8 +50,10 @@ class WizardPages:
             # A state's title is content (YAML): the theme prints titles as HTML, so it
             # gets the escaped text; and mkdocs-macros must never read the page, or it
             # would run a `{{ ... }}` in that title as a template.
-            meta = {"title": esc(page.title), "hide": ["navigation", "toc"],
-                    "tebiki_wizard": True, "render_macros": False}
+            # The description is plain text: main.html escapes it into its attribute.
+            meta = {"title": esc(page.title), "description": page.description,
+                    "hide": ["navigation", "toc"], "tebiki_wizard": True,
+                    "render_macros": False}
             content = "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n"
             file = File.generated(config, page.src_uri, content=content,
                                   inclusion=InclusionLevel.NOT_IN_NAV)
@@ -80,7 +84,8 @@ def make(bundle, language: Language, guides: set) -> list[WizardPage]:
                                     trees=bundle.trees, guide_url=guide)
             src_uri = (language.prefix + layout.WIZARD + "/"
                        + layout.state_path(tree_id, options) + "index.md")
-            made.append(WizardPage(src_uri, page_title(result, language.code), fragment))
+            made.append(WizardPage(src_uri, page_title(result, language.code), fragment,
+                                   describe.of_state(tree, result, language.code)))
     return made
 
 

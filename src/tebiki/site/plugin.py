@@ -39,7 +39,7 @@ from tebiki.render import guide
 from tebiki.render.macros import Page, table
 from tebiki.render.templates import part
 from tebiki.site import config as site_config
-from tebiki.site import embed, pages, runtime
+from tebiki.site import describe, embed, pages, runtime
 
 THEME = Path(__file__).with_name("theme")
 DOWNLOADS = "downloads"  # the printed handbooks' folder in the site
@@ -160,6 +160,8 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
         fragment = self.wizard.fragment(page)
         if fragment is not None:
             html = fragment
+        elif not page.meta.get("description"):  # the front matter's, if it has one
+            page.meta["description"] = describe.of_html(html)
         if self.problems:
             html = _problems_box(self.problems) + html
         return html
