@@ -17,13 +17,15 @@ from tebiki.load.problems import ContentError
 from tebiki.site import config as site_config
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = site_config.load(ROOT / "mkdocs.yml").languages
+SITE = site_config.load(ROOT / "mkdocs.yml")
+LANGUAGES = SITE.languages
 SNAPSHOTS = ROOT / "tests" / "content" / "snapshots"
 
 
 def main() -> int:
     try:
-        bundle = compile_content(load_content(ROOT / "decision_trees", languages=LANGUAGES))
+        bundle = compile_content(load_content(ROOT / "decision_trees", languages=LANGUAGES,
+                                              holidays=SITE.holidays))
     except ContentError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "decision_trees"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EPOCH = 1796083200  # 2026-12-01 00:00 UTC: the session's builds date everything from it
+BUILD_DAY = datetime.fromtimestamp(EPOCH, UTC).date()  # so its trees ship holidays 2025–2028
 # The My Number site's configuration (mkdocs.yml): its languages, its options.
 SITE = site_config.load(ROOT / "mkdocs.yml")
 LANGUAGES = SITE.languages
@@ -26,12 +28,13 @@ LANGS = SITE.codes
 @pytest.fixture(scope="session")
 def bundle() -> Bundle:
     """The repository's own content, compiled (fails the test if it has errors)."""
-    return load_bundle(CONTENT, languages=LANGUAGES)
+    return load_bundle(CONTENT, languages=LANGUAGES, today=BUILD_DAY, holidays=SITE.holidays)
 
 
 @pytest.fixture(scope="session")
 def mini() -> Bundle:
-    return load_bundle(FIXTURES / "mini", languages=LANGUAGES)
+    return load_bundle(FIXTURES / "mini", languages=LANGUAGES, today=BUILD_DAY,
+                       holidays=SITE.holidays)
 
 
 @pytest.fixture

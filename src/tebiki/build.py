@@ -62,10 +62,13 @@ def source_date_epoch(site: SiteConfig) -> int:
     return int(dt.datetime.fromisoformat(newest).replace(tzinfo=dt.UTC).timestamp())
 
 
-def check_content(site: SiteConfig) -> Bundle | None:
-    """The compiled bundle, or None after printing every problem."""
-    loaded = load_content(site.content, languages=site.languages,
-                          review_age_months=site.review_age_months)
+def check_content(site: SiteConfig, epoch: int | None = None) -> Bundle | None:
+    """The compiled bundle, or None after printing every problem. `epoch` (the
+    build's SOURCE_DATE_EPOCH) is the day the trees are compiled for: the years of
+    public holidays they carry, the dated items already in force."""
+    today = dt.datetime.fromtimestamp(epoch, dt.UTC).date() if epoch is not None else None
+    loaded = load_content(site.content, languages=site.languages, today=today,
+                          review_age_months=site.review_age_months, holidays=site.holidays)
     for problem in loaded.problems:
         print(problem.format(), file=sys.stderr)
     if loaded.errors:
@@ -159,10 +162,10 @@ def build_site(config_file: Path, out: Path, *, content: Path | None = None,
 def _build(target: Output, config, site: SiteConfig, *, search: bool, handbook: bool,
            verbose: bool) -> int:
     """Check, then build into a staging folder and swap it in; the lock is held."""
-    bundle = check_content(site)
+    epoch = source_date_epoch(site)
+    bundle = check_content(site, epoch)
     if bundle is None:
         return EXIT_CONTENT
-    epoch = source_date_epoch(site)
     # MkDocs reads it for its own dates (the sitemap's); tebiki's steps are given `epoch`.
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)

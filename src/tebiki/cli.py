@@ -187,7 +187,7 @@ def _site(args: argparse.Namespace):
 
 def _load(args: argparse.Namespace) -> Bundle | None:
     site = _site(args)
-    content = load_content(site.content, languages=site.languages)
+    content = load_content(site.content, languages=site.languages, holidays=site.holidays)
     for problem in content.problems:
         print(problem.format(), file=sys.stderr)
     if content.errors:
@@ -203,7 +203,7 @@ def _run(args: argparse.Namespace) -> int:
         content = load_content(site.content, languages=site.languages, today=args.today,
                                review_age_months=args.review_age_months
                                if args.review_age_months is not None
-                               else site.review_age_months)
+                               else site.review_age_months, holidays=site.holidays)
         for problem in content.problems:
             print(problem.format(), file=sys.stderr)
         paths = sum(r.paths for r in content.reports.values())
@@ -391,13 +391,13 @@ def _handbook(args: argparse.Namespace) -> int:
     site = _site(args)
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out} is a file: give a folder for the PDFs")
-    bundle = check_content(site)
+    epoch = source_date_epoch(site)
+    bundle = check_content(site, epoch)
     if bundle is None:
         return EXIT_CONTENT
     started = time.perf_counter()
     try:
-        made = make_handbooks(bundle, site, args.out, epoch=source_date_epoch(site),
-                              languages=args.lang)
+        made = make_handbooks(bundle, site, args.out, epoch=epoch, languages=args.lang)
     except (HandbookError, OSError) as exc:
         print(f"handbook failed: {exc}\n(the files in {args.out} were left as they were)",
               file=sys.stderr)

@@ -243,3 +243,26 @@ def test_pages_link_the_numbers_found_and_only_those():
         'from abroad <a class="tebiki-tel" href="tel:+81367340170">+81-3-6734-0170</a>.')
     for text in ("０１２０-９５-０１７８に電話", "id call-0120-95-0178", "no number"):
         assert link_phones(text) == text
+
+
+
+def test_an_outcome_is_dated_by_the_oldest_of_what_it_shows_and_cites(tree):
+    """A source checked long ago makes the outcome's review date that old: a reader is
+    told the oldest date of anything the page rests on, on the web and on paper alike."""
+    records = tree["records"]
+    old = {**tree, "records": {**records, "sources": {
+        sid: {**source, "reviewed": "2001-02-03"} for sid, source in records["sources"].items()}}}
+    fresh = engine.next_step(tree, {"which": "easy", "phone": "has-phone"})
+    aged = engine.next_step(old, {"which": "easy", "phone": "has-phone"})
+    assert fresh["sources"] and fresh["reviewed"] > "2001-02-03"
+    assert aged["reviewed"] == "2001-02-03"
+
+
+def test_the_guide_and_the_outcome_count_the_same_sources_and_date(tree):
+    """`cited` is the one rule: each source once, in the order cited; the oldest date."""
+    sid = next(iter(tree["records"]["sources"]))
+    shown = [{"reviewed": "2030-01-05", "sources": [sid]}, {"reviewed": "2030-03-01"},
+             {"reviewed": "2030-02-01", "sources": [sid]}]
+    sources, reviewed = engine.cited(tree["records"], shown)
+    assert sources == [tree["records"]["sources"][sid]]
+    assert reviewed == min("2030-01-05", sources[0]["reviewed"])

@@ -24,10 +24,13 @@ from tests.support.micropython import (
 )
 from tests.support.pyodide import (
     FIXED_NOWS,
+    HOLIDAY_NOWS,
+    assert_holiday_answers,
     bridge_on_cpython,
     canonical,
     compile_content,
     content_roots,
+    holiday_requests,
     load_trees,
     states,
 )
@@ -51,7 +54,7 @@ def _requests(trees: dict) -> list[dict]:
                                      "lang": lang, "now": now, "embed": True})
                 requests.append({"op": "render", "tree": tid, "lang": lang, "now": None,
                                  "options": list(answers.values())})
-    return requests
+    return requests + holiday_requests(trees)
 
 
 @pytest.fixture(scope="module", params=sorted(content_roots()))
@@ -136,3 +139,11 @@ def test_the_subset_check_knows_this_micropython():
     """test_micropython_subset.py refuses what the pinned MicroPython lacks; its
     picture of that MicroPython must be the real one."""
     assert json.loads(exec_on_micropython(PROBE_ATTRS)) == MICROPYTHON_ATTRS
+
+
+def test_public_holidays_answer_as_on_cpython(run):
+    """Parity above covers the holiday requests too; here, what they answered."""
+    requests, responses = run[-2], run[-1]
+    if not any(r["now"] in HOLIDAY_NOWS for r in requests if r["op"] == "step"):
+        pytest.skip("this content has no hours that name public holidays")
+    assert_holiday_answers(requests, responses)

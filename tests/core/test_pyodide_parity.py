@@ -15,10 +15,13 @@ import pytest
 from tebiki.core import engine
 from tests.support.pyodide import (
     FIXED_NOWS,
+    HOLIDAY_NOWS,
+    assert_holiday_answers,
     bridge_on_cpython,
     build_runtime,
     canonical,
     content_roots,
+    holiday_requests,
     load_trees,
     needs_node,
     run_on_pyodide,
@@ -40,7 +43,7 @@ def _requests(trees: dict) -> list[dict]:
                                      "lang": lang, "now": now})
                 requests.append({"op": "render", "tree": tid, "lang": lang, "now": None,
                                  "options": list(answers.values())})
-    return requests
+    return requests + holiday_requests(trees)
 
 
 @pytest.fixture(scope="module", params=sorted(content_roots()))
@@ -107,3 +110,11 @@ def test_the_run_covers_every_path_and_the_time_aware_notes(run):
             if req["op"] == "render" and req["now"] and res["ok"]]
     assert any("tebiki-status--open" in h for h in html)
     assert any("tebiki-status--closed" in h for h in html)
+
+
+def test_public_holidays_answer_as_on_cpython(run):
+    """Parity above covers the holiday requests too; here, what they answered."""
+    requests, responses = run[-2], run[-1]
+    if not any(r["now"] in HOLIDAY_NOWS for r in requests if r["op"] == "step"):
+        pytest.skip("this content has no hours that name public holidays")
+    assert_holiday_answers(requests, responses)

@@ -168,7 +168,7 @@ def test_a_number_with_its_own_hours_shows_them_and_its_own_status(bundle):
     # centre (0570-783-578) is open until 20:00
     html = outcome_html(bundle, "pin-reset", PROXY, "en", now="2026-12-05T18:00")
     contact = html[html.index("Questions about the card (in Japanese)"):]
-    contact = contact[:contact.index('<div class="tebiki-contact">')]
+    contact = contact[:contact.index("</div>")]  # the end of this contact's block
     item = contact[contact.index("0570-783-578"):]
     item = item[:item.index("</li>")]
     assert "Every day 8:30–20:00" in item and "Open now, until 20:00" in item
@@ -208,3 +208,18 @@ def test_every_tick_box_on_a_page_has_its_own_id(bundle):
             html = outcome_html(bundle, tree_id, dict(path["answers"]))
             ids = re.findall(r'<input type="checkbox" class="tebiki-check" id="([^"]+)"', html)
             assert ids and len(ids) == len(set(ids)), (tree_id, path["answers"])
+
+
+@pytest.mark.parametrize(("lang", "label"), [("ja", "時刻はすべて日本時間です。"),
+                                              ("en", "All times are Japan time (JST, UTC+9).")])
+def test_each_contact_block_says_once_that_its_hours_are_japan_time(bundle, lang, label):
+    # the general line (hours of its own and of its numbers) and the foreign-language
+    # call centre (hours on its numbers only)
+    html = outcome_html(bundle, "pin-reset", PROXY, lang, now="2026-12-05T18:00")
+    blocks = html.split('<div class="tebiki-contact">')[1:]
+    assert len(blocks) == 2
+    for block in blocks:
+        block = block[:block.index("</div>")]
+        assert block.count(label) == 1, block
+        assert block.count("tebiki-hours") >= 2  # more lines of hours than labels
+    assert html.count(label) == 2

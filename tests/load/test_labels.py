@@ -71,12 +71,35 @@ def _call_use(node: ast.Call, where: str, uses: Uses) -> None:
         uses.prefixes.append((first.left.value, where))
 
 
+def _call_keywords(text: str, start: int) -> set[str] | None:
+    """The keyword arguments of the template call whose first argument ends at `start`
+    (`w.label("id", text=...)` gives {"text"}); None for a subscript (`labels["id"]`)."""
+    depth, keywords, i = 1, set(), start
+    if text[start:start + 1] == "]":
+        return None
+    while i < len(text) and depth:
+        char = text[i]
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif depth == 1 and char == ",":
+            found = re.match(r"\s*([a-z_][a-z0-9_]*)\s*=(?!=)", text[i + 1:])
+            if found:
+                keywords.add(found.group(1))
+        elif char in "\"'":
+            i = text.index(char, i + 1)
+        i += 1
+    return keywords
+
+
 def _template_uses(uses: Uses) -> None:
     for path in _files((".html", ".js", ".mjs", ".md")):
         text = path.read_text(encoding="utf-8")
         for match in TEMPLATE_USE.finditer(text):
             line = text.count("\n", 0, match.start()) + 1
-            uses.calls.append((match.group(1), None, f"{path.relative_to(ROOT)}:{line}"))
+            slots = _call_keywords(text, match.end()) if path.suffix == ".html" else None
+            uses.calls.append((match.group(1), slots, f"{path.relative_to(ROOT)}:{line}"))
         uses.literals.update(re.findall(r"""["']([a-z][a-z0-9-]*)["']""", text))
 
 

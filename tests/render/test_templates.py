@@ -219,8 +219,8 @@ CASES: dict[tuple[str, str], dict] = {
     ("print.html", "footer"): {"fonts": style(""), "footer": HOSTILE},
     ("embed-page.html", ""): {
         "lang": HOSTILE, "policy": HOSTILE, "title": HOSTILE, "icon": HOSTILE, "up": HOSTILE,
-        "runtime": HOSTILE, "stylesheet": HOSTILE, "frame_script": HOSTILE,
-        "wizard_script": HOSTILE, "region": CORE,
+        "runtime": HOSTILE, "stylesheet": HOSTILE, "wizard_stylesheet": HOSTILE,
+        "frame_script": HOSTILE, "wizard_script": HOSTILE, "region": CORE,
         "others": [{"lang": HOSTILE, "name": HOSTILE, "href": HOSTILE}]},
 }
 # Parts that take no text at all: nothing to escape.

@@ -17,11 +17,57 @@ from tebiki.load.content import load_bundle
 from tebiki.site import pages
 from tebiki.site.runtime import BrowserRuntimeError, Runtime, script_url
 
-from ..conftest import FIXTURES, LANGUAGES, ROOT, SITE
+from ..conftest import BUILD_DAY, FIXTURES, LANGUAGES, ROOT, SITE
 
 # Clock times that open and close the places and lines of the fixtures and the
 # real content: a Saturday morning, the New Year closure, just before a kiosk opens.
 FIXED_NOWS = ("2026-11-28T09:30", "2026-12-31T23:30", "2027-01-04T06:00")
+# Public holidays (勤労感謝の日, 成人の日, a 振替休日, a 国民の休日), and a day in a year the
+# session's builds do not ship (they ship 2025–2028): asked of one path per outcome.
+HOLIDAY_NOWS = ("2026-11-23T18:30", "2027-01-11T19:00", "2027-03-22T18:00",
+                "2026-09-22T18:00", "2029-11-22T18:30")
+
+
+def holiday_requests(trees: dict) -> list[dict]:
+    """The engine's step and both languages' render, at HOLIDAY_NOWS, for one path to
+    each outcome of the trees that carry the holiday calendar."""
+    requests = []
+    for tid, tree in trees.items():
+        if "holidays" not in tree:
+            continue
+        seen: set = set()
+        for path in engine.iter_paths(tree):
+            if path["id"] in seen:
+                continue
+            seen.add(path["id"])
+            answers = dict(path["answers"])
+            for now in HOLIDAY_NOWS:
+                requests.append({"op": "step", "tree": tid, "answers": answers, "now": now})
+                for lang in ("ja", "en"):
+                    requests.append({"op": "render", "tree": tid, "answers": answers,
+                                     "lang": lang, "now": now})
+    return requests
+
+
+def assert_holiday_answers(requests: list[dict], responses: list[dict]) -> None:
+    """What the runtime answered at HOLIDAY_NOWS: the general line closed at holiday
+    hours, and no note for it in a year not shipped (the other lines keep theirs)."""
+    general = 0
+    for req, res in zip(requests, responses, strict=True):
+        if req["op"] != "step" or req["now"] not in HOLIDAY_NOWS:
+            continue
+        assert res["ok"], res
+        result = json.loads(res["value"])
+        for contact in result.get("contacts", []):
+            if contact["id"] != "mynumber-general":
+                continue
+            general += 1
+            if req["now"].startswith("2029"):
+                assert "status" not in contact, req
+            else:
+                assert contact["status"]["open_now"] is False, req
+                assert contact["status"]["opens_at"].endswith("T09:30"), req
+    assert general, "no outcome showed the general line at a holiday"
 
 # On CI nothing is skipped: a missing install step must turn the run red.
 _ON_CI = bool(os.environ.get("CI"))
@@ -43,7 +89,8 @@ def runtime_for(content: Path) -> Runtime:
 
 def compile_content(content: Path, out: Path) -> Path:
     """`content` compiled into `out` (trees/, records.json, labels.json)."""
-    bundle = load_bundle(content, languages=LANGUAGES)
+    bundle = load_bundle(content, languages=LANGUAGES, today=BUILD_DAY,
+                         holidays=SITE.holidays)
     write_bundle(bundle.trees, bundle.records, bundle.labels, out)
     return out
 
@@ -52,7 +99,8 @@ def build_runtime(content: Path, workdir: Path, variant: str = "fast",
                   guides: bool = True) -> tuple[Path, Path]:
     """The runtime for `content` in a site folder, and the compiled bundle beside it:
     (site dir, compiled dir). With `guides`, outcomes link to a guide per tree."""
-    bundle = load_bundle(content, languages=LANGUAGES)
+    bundle = load_bundle(content, languages=LANGUAGES, today=BUILD_DAY,
+                         holidays=SITE.holidays)
     compiled = workdir / "compiled"
     write_bundle(bundle.trees, bundle.records, bundle.labels, compiled)
     site = workdir / "site"

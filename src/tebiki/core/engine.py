@@ -16,6 +16,10 @@ from datetime import date, datetime, timedelta
 
 FORMAT = 1
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Public holidays, as a day in opening hours' `days` and in `closed_dates`. Which
+# days they are comes with the tree (its `holidays`: the dates of a few years,
+# made at build time): the engine has no calendar of its own.
+HOLIDAYS = "holidays"
 # A fax number in a text is written after this word ("FAX 0120-601-785"): pages
 # never make it a tap-to-call link, and `tebiki check` insists on the word.
 FAX_WORD = "FAX"
@@ -99,6 +103,17 @@ def _in_window(item: dict, today: date | None) -> bool:
     if start and today < date.fromisoformat(start):
         return False
     return not (end and today > date.fromisoformat(end))
+
+
+def clockless_dates(item: dict, built: str | None) -> dict:
+    """The dates a page without a clock shows beside an item: {valid_from, valid_until}
+    (None where there is nothing to say). Such a page is read on the day the tree
+    was built (`built`) or later, so a start on or before that day goes unsaid:
+    the item is simply in force ("From 2024-12-02" after a sentence was noise)."""
+    start = item.get("valid_from")
+    if start and built and start <= built:
+        start = None
+    return {"valid_from": start, "valid_until": item.get("valid_until")}
 
 
 def offered_options(question: dict, today: date | None = None) -> list:
@@ -203,33 +218,26 @@ def outcome_view(tree: dict, oid: str, taken: dict, now: object = None) -> dict:
             entry["kind"] = "doc"
             entry["doc"] = record("documents", item["doc"])
         if today is None:
-            entry["valid_from"] = item.get("valid_from")
-            entry["valid_until"] = item.get("valid_until")
+            entry.update(clockless_dates(item, tree.get("built")))
         bring.append(entry)
 
-    places = [_with_hours(record("places", p["id"]), moment)
+    calendar = tree.get("holidays")
+    places = [_with_hours(record("places", p["id"]), moment, calendar)
               for p in keep(outcome.get("places", []))]
-    contacts = [_with_hours(record("contacts", c["id"]), moment)
+    contacts = [_with_hours(record("contacts", c["id"]), moment, calendar)
                 for c in keep(outcome.get("contacts", []))]
     pins = [record("pins", p) for p in outcome.get("pins", [])]
 
-    source_ids: list = []
-    for sid in outcome.get("sources", []):
-        if sid not in source_ids:
-            source_ids.append(sid)
-    for rec in used:
-        for sid in rec.get("sources", []):
-            if sid not in source_ids:
-                source_ids.append(sid)
-    reviewed = min([tree["reviewed"]] + [r["reviewed"] for r in used])
+    sources, reviewed = cited(records, [
+        {"reviewed": tree["reviewed"], "sources": outcome.get("sources", [])}] + used)
 
     def texts(name: str) -> list:
         out = []
         for item in keep(outcome.get(name, [])):
             entry = {"text": item["text"]}
-            if today is None and (item.get("valid_from") or item.get("valid_until")):
-                entry["valid_from"] = item.get("valid_from")
-                entry["valid_until"] = item.get("valid_until")
+            dates = clockless_dates(item, tree.get("built")) if today is None else {}
+            if dates and (dates["valid_from"] or dates["valid_until"]):
+                entry.update(dates)
             out.append(entry)
         return out
 
@@ -253,12 +261,28 @@ def outcome_view(tree: dict, oid: str, taken: dict, now: object = None) -> dict:
             }
             for c in keep(outcome.get("continue", []))
         ],
-        "sources": [records["sources"][s] for s in source_ids],
+        "sources": sources,
         "reviewed": reviewed,
     }
 
 
 # --- time ------------------------------------------------------------------------------
+
+
+def cited(records: dict, shown: list) -> tuple:
+    """The sources what a page shows cites (each once, in the order first cited), and
+    the oldest review date among what it shows and those sources: the date a reader
+    is told the page was checked. `shown` holds trees and records (each with
+    `reviewed`, perhaps `sources`). The wizard's outcomes, the guide pages and the
+    handbook's chapters all date themselves here."""
+    ids: list = []
+    for rec in shown:
+        for sid in rec.get("sources", []):
+            if sid not in ids:
+                ids.append(sid)
+    sources = [records["sources"][s] for s in ids]
+    reviewed = min([r["reviewed"] for r in shown] + [s["reviewed"] for s in sources])
+    return sources, reviewed
 
 
 def _moment(now: object) -> datetime | None:
@@ -279,9 +303,15 @@ def _minutes(hhmm: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
+def _iso_day(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+
+
 def _closed_on(day: date, closed: list) -> bool:
     md = f"{day.month:02d}-{day.day:02d}"
     for span in closed:
+        if span == HOLIDAYS:  # decided by the calendar, in _spans
+            continue
         start, end = span["from"], span["to"]
         if start <= end:
             if start <= md <= end:
@@ -291,32 +321,70 @@ def _closed_on(day: date, closed: list) -> bool:
     return False
 
 
-def _spans(hours: list, closed: list, day: date) -> list:
+def names_holidays(hours: list, closed: list) -> bool:
+    """Whether a schedule treats public holidays apart (so it needs the calendar)."""
+    return HOLIDAYS in closed or any(HOLIDAYS in h["days"] for h in hours)
+
+
+def is_holiday(day: date, calendar: dict | None) -> bool | None:
+    """Whether `day` is a public holiday; None when the calendar does not cover it
+    (no calendar, or a year the build did not ship)."""
+    if not calendar:
+        return None
+    iso = _iso_day(day)
+    if not calendar["first"] <= iso <= calendar["last"]:
+        return None
+    return iso in calendar["dates"]
+
+
+def _spans(hours: list, closed: list, day: date, holiday: bool = False) -> list:
+    """The (open, close) minutes of `day`. On a public holiday only the entries that
+    name holidays apply (none when `closed_dates` names them)."""
     if _closed_on(day, closed):
         return []
+    if holiday:
+        if HOLIDAYS in closed:
+            return []
+        return sorted((_minutes(h["open"]), _minutes(h["close"]))
+                      for h in hours if HOLIDAYS in h["days"])
     weekday = WEEKDAYS[day.weekday()]
     return sorted(
         (_minutes(h["open"]), _minutes(h["close"])) for h in hours if weekday in h["days"]
     )
 
 
-def hours_status(hours: list, closed: list, now: datetime) -> dict:
-    """Whether a place or line is open at `now`, and when it next opens or closes."""
-    always = not closed and all(
-        any(_minutes(h["open"]) == 0 and _minutes(h["close"]) == 1440 and d in h["days"]
-            for h in hours)
-        for d in WEEKDAYS
-    )
+def _all_day(hours: list, day: str) -> bool:
+    return any(_minutes(h["open"]) == 0 and _minutes(h["close"]) == 1440 and day in h["days"]
+               for h in hours)
+
+
+def hours_status(hours: list, closed: list, now: datetime,
+                 calendar: dict | None = None) -> dict | None:
+    """Whether a place or line is open at `now`, and when it next opens or closes.
+
+    A schedule that names public holidays needs `calendar` (the tree's `holidays`):
+    on a day it does not cover the answer is None (no open-now note rather than a
+    guess), and the next opening is not looked for past its last day.
+    """
+    aware = names_holidays(hours, closed)
+    always = (not closed and all(_all_day(hours, d) for d in WEEKDAYS)
+              and (not aware or _all_day(hours, HOLIDAYS)))
     minute = now.hour * 60 + now.minute
     today = now.date()
-    for start, end in _spans(hours, closed, today):
+    holiday = is_holiday(today, calendar) if aware else False
+    if holiday is None:
+        return None
+    for start, end in _spans(hours, closed, today, holiday):
         if start <= minute < end:
             return {"open_now": True, "always": always,
                     "closes_at": None if always or end == 1440 else _clock(end),
                     "opens_at": None}
     for offset in range(8):
         day = today + timedelta(days=offset)
-        for start, _end in _spans(hours, closed, day):
+        holiday = is_holiday(day, calendar) if aware else False
+        if holiday is None:
+            break
+        for start, _end in _spans(hours, closed, day, holiday):
             if offset > 0 or start > minute:
                 when = datetime(day.year, day.month, day.day) + timedelta(minutes=start)
                 return {"open_now": False, "always": False, "closes_at": None,
@@ -334,22 +402,27 @@ def _iso_minute(moment: datetime) -> str:
             f"T{moment.hour:02d}:{moment.minute:02d}")
 
 
-def _with_hours(rec: dict, now: datetime | None) -> dict:
+def _with_hours(rec: dict, now: datetime | None, calendar: dict | None = None) -> dict:
     """A place or contact with its open-now `status`; a contact's number that keeps
-    hours of its own gets a `status` of its own (from those hours only)."""
+    hours of its own gets a `status` of its own (from those hours only). No `status`
+    where the hours depend on a public holiday the calendar does not cover."""
     own = [p for p in rec.get("phones", []) if p.get("hours")]
     if now is None or not (rec.get("hours") or own):
         return rec
     out = dict(rec)
     if rec.get("hours"):
-        out["status"] = hours_status(rec["hours"], rec.get("closed_dates", []), now)
+        status = hours_status(rec["hours"], rec.get("closed_dates", []), now, calendar)
+        if status is not None:
+            out["status"] = status
     if own:
         phones = []
         for phone in rec["phones"]:
             if phone.get("hours"):
-                phone = dict(phone)
-                phone["status"] = hours_status(phone["hours"], phone.get("closed_dates", []),
-                                               now)
+                status = hours_status(phone["hours"], phone.get("closed_dates", []), now,
+                                      calendar)
+                if status is not None:
+                    phone = dict(phone)
+                    phone["status"] = status
             phones.append(phone)
         out["phones"] = phones
     return out

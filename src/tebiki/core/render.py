@@ -157,7 +157,14 @@ class Words:
     # --- dates, days and hours --------------------------------------------------------
 
     def days(self, days: list) -> str:
-        return self.join("day-join", (self.label(lid) for lid in day_labels(days)))
+        """'平日', '土日・祝日', 'Weekends and public holidays', 'Mon, Wed'."""
+        plain = [d for d in days if d != engine.HOLIDAYS]
+        names = self.join("day-join", (self.label(lid) for lid in day_labels(plain)))
+        if engine.HOLIDAYS not in days:
+            return names
+        if not plain:
+            return self.label("day-holidays")
+        return self.label("days-and-holidays", days=names)
 
     def hours(self, rec: dict) -> list:
         """One HTML line per opening-hours entry, then closed dates."""
@@ -170,6 +177,9 @@ class Words:
                                   close=esc(_clock(h["close"])))
             lines.append(self.label("day-hours", days=self.days(h["days"]), hours=span))
         for span in rec.get("closed_dates", []):
+            if span == engine.HOLIDAYS:
+                lines.append(self.label("closed-holidays"))
+                continue
             lines.append(self.label("closed-dates") + " " + self.label(
                 "closed-span", start=self.month_day(span["from"]), end=self.month_day(span["to"])))
         return lines
@@ -432,7 +442,7 @@ def outcome_body(view: dict, words: Words, *, level: int, check_prefix: str,
     for name, lid in (("cost", "cost"), ("time", "time")):
         if view.get(name):
             facts.append(f'<div class="tebiki-facts__row"><dt>{words.label(lid)}</dt>'
-                         f'<dd>{words.text(view[name])}</dd></div>')
+                         f'<dd>{words.rich(view[name])}</dd></div>')
     if facts:
         parts.append('<dl class="tebiki-facts">' + "".join(facts) + "</dl>")
     if view.get("places"):
@@ -456,7 +466,8 @@ def outcome_body(view: dict, words: Words, *, level: int, check_prefix: str,
         parts.append(f'<div class="tebiki-warning">{inner}</div>')
     if view.get("contacts"):
         parts.append(heading("contacts"))
-        parts.append("".join(contact_html(c, words, now) for c in view["contacts"]))
+        parts.append("".join(contact_html(c, words, now)
+                             for c in for_reader(view["contacts"], words.lang)))
     if view.get("pins"):
         parts.append(heading("pins-involved"))
         parts.append('<ul class="tebiki-pins">' + "".join(
@@ -639,15 +650,41 @@ def docs_block(docs: list, words: Words, *, level: int | None,
             + '<dl class="tebiki-docs__list">' + "".join(rows) + "</dl></section>")
 
 
+def for_reader(contacts: list, lang: str) -> list:
+    """Contacts in the order a reader of `lang` needs them: the lines that answer in
+    that language first (on an English page the foreign-language line leads), the
+    order written otherwise."""
+    return ([c for c in contacts if lang in c.get("languages", [])]
+            + [c for c in contacts if lang not in c.get("languages", [])])
+
+
+def phone_groups(phones: list) -> list:
+    """A contact's numbers, each once: [[phone, ...]] in the order written. One number
+    written twice (one toll-free line, two groups of languages with their own hours)
+    is one group, shown once with each use's label and hours under it."""
+    groups: list = []
+    for phone in phones:
+        for group in groups:
+            if (group[0]["number"] == phone["number"]
+                    and group[0].get("kind") == phone.get("kind")):
+                group.append(phone)
+                break
+        else:
+            groups.append([phone])
+    return groups
+
+
 def contact_html(contact: dict, words: Words, now: datetime | None = None) -> str:
     own = [p["number"] for p in contact["phones"] if p.get("hours")]
-    phones = [f"<li>{_phone_html(phone, words, now)}</li>" for phone in contact["phones"]]
+    phones = [f"<li>{_phones_html(group, words, now)}</li>"
+              for group in phone_groups(contact["phones"])]
     lines = [f'<p class="tebiki-contact__name"><strong>{words.text(contact["name"])}</strong></p>',
              '<ul class="tebiki-phones">' + "".join(phones) + "</ul>"]
     hours = words.hours(contact)
     if hours:
         # with numbers that keep hours of their own, say which numbers these are for
-        others = [esc(p["number"]) for p in contact["phones"] if not p.get("hours")]
+        others = [_number_text(group[0], words) for group in phone_groups(contact["phones"])
+                  if not group[0].get("hours")]
         name = words.label("hours-for", numbers=words.join("list-join", others)) if own \
             else words.label("hours")
         lines.append('<p class="tebiki-hours">'
@@ -661,20 +698,42 @@ def contact_html(contact: dict, words: Words, now: datetime | None = None) -> st
         lines.append(f'<p class="tebiki-note">{words.label("languages-list", langs=names)}</p>')
     if contact.get("note"):
         lines.append(f'<p class="tebiki-note">{words.rich(contact["note"])}</p>')
+    if hours or own:
+        # once per block, not on every line: whose clock all the hours above keep
+        lines.append(f'<p class="tebiki-note tebiki-timezone">'
+                     f'{words.label("hours-japan-time")}</p>')
     lines.append(words.status(contact.get("status"), now))
     return '<div class="tebiki-contact">' + "".join(lines) + "</div>"
 
 
-def _phone_html(phone: dict, words: Words, now: datetime | None) -> str:
-    """One number: a tap-to-call link (a fax number as text), its label and menu
-    choice, and, when it keeps hours of its own, those hours and whether it is open."""
+def _number_text(phone: dict, words: Words) -> str:
+    """A number as text: 'FAX 0120-601-785' for a fax number, so no one calls it."""
+    if phone.get("kind") == "fax":
+        return words.label("fax-number", number=esc(phone["number"]))
+    return esc(phone["number"])
+
+
+def _phones_html(group: list, words: Words, now: datetime | None) -> str:
+    """One number: a tap-to-call link (a fax number as text), then what it is for: one
+    use inline, several (the same number written twice) as a list, each with its own
+    label, hours and open-now note."""
+    phone = group[0]
     if phone.get("kind") == "fax":
         number = (f'<span class="tebiki-phone__number tebiki-phone__number--fax">'
-                  f'{words.label("fax-number", number=esc(phone["number"]))}</span>')
+                  f'{_number_text(phone, words)}</span>')
     else:
         number = (f'<a class="tebiki-phone__number" href="{esc(phone["tel"])}">'
                   f'{esc(phone["number"])}</a>')
-    out = f'{number} <span class="tebiki-phone__label">{words.text(phone["label"])}</span>'
+    if len(group) == 1:
+        return f"{number} {_phone_use(phone, words, now)}"
+    return (f'{number}<ul class="tebiki-phone__uses">'
+            + "".join(f"<li>{_phone_use(use, words, now)}</li>" for use in group) + "</ul>")
+
+
+def _phone_use(phone: dict, words: Words, now: datetime | None) -> str:
+    """What one number is for: its label and menu choice, and, when it keeps hours of
+    its own, those hours and whether it is open."""
+    out = f'<span class="tebiki-phone__label">{words.text(phone["label"])}</span>'
     if phone.get("guidance"):
         out += f'<span class="tebiki-phone__guidance">{words.text(phone["guidance"])}</span>'
     hours = words.hours(phone) if phone.get("hours") else []

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tebiki.core.engine import cited
 from tebiki.core.layout import GUIDE
 from tebiki.core.render import Words, inline
 from tebiki.handbook.paper import (
@@ -167,17 +168,11 @@ class Composer:
 
     def sources_note(self, used: list) -> str:
         """A chapter's sources on paper: who published them, and the oldest review date
-        of what it showed (as `render_html.page_sources`); titles and addresses are in the
-        last chapter."""
+        of what it showed (`tebiki.core.engine.cited`, as on the web); titles and
+        addresses are in the last chapter."""
         if not used:
             return ""
-        ids: list = []
-        for rec in used:
-            for sid in rec.get("sources", []):
-                if sid not in ids:
-                    ids.append(sid)
-        sources = [self.bundle.records["sources"][s] for s in ids]
-        reviewed = min(r["reviewed"] for r in [*used, *sources])
+        sources, reviewed = cited(self.bundle.records, used)
         publishers: list = []
         for source in sources:
             name = self.w.text(source["publisher"])

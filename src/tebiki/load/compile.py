@@ -8,6 +8,7 @@ builds of the same content are byte-identical.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +31,27 @@ def compile_records(records: dict[str, dict[str, dict]]) -> dict[str, dict[str, 
             for kind, recs in records.items()}
 
 
+def _uses_holidays(tree: dict) -> bool:
+    """Whether the hours of a place or contact the tree shows name public holidays."""
+    for kind in ("places", "contacts"):
+        for rec in tree["records"].get(kind, {}).values():
+            for schedule in [rec] + [p for p in rec.get("phones", []) if p.get("hours")]:
+                if engine.names_holidays(schedule.get("hours", []),
+                                         schedule.get("closed_dates", [])):
+                    return True
+    return False
+
+
 def compile_tree(model: dict, records: dict[str, dict[str, dict]],
-                 tree_titles: dict[str, dict]) -> dict[str, Any]:
+                 tree_titles: dict[str, dict], *, today: date | None = None,
+                 holidays: dict | None = None) -> dict[str, Any]:
+    """One tree with the records it uses. `today` (the build's day) goes in as
+    `built`: a page without a clock is read on that day or later. `holidays`
+    (public_holidays.calendar) goes into a tree whose hours name public holidays."""
     tree = _clean(model)
     tree["format"] = engine.FORMAT
+    if today is not None:
+        tree["built"] = today.isoformat()
     used: dict[str, set[str]] = {kind: set() for kind in records}
     used["sources"].update(tree.get("sources", []))
     linked: dict[str, dict] = {}
@@ -55,6 +73,8 @@ def compile_tree(model: dict, records: dict[str, dict[str, dict]],
     tree["records"] = {kind: {rid: records[kind][rid] for rid in sorted(ids)}
                        for kind, ids in used.items()}
     tree["linked_trees"] = linked
+    if holidays is not None and _uses_holidays(tree):
+        tree["holidays"] = holidays
     return tree
 
 

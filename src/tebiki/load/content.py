@@ -12,9 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from tebiki.core.engine import names_holidays
 from tebiki.load.compile import compile_records, compile_tree
 from tebiki.load.labels import check_label_set
-from tebiki.load.problems import ERROR, ContentError, Problem, display_path
+from tebiki.load.problems import ERROR, WARNING, ContentError, Problem, display_path
+from tebiki.load.public_holidays import build_day, calendar
 from tebiki.load.schema import RECORD_KINDS, check_labels, check_records, check_tree
 from tebiki.load.validate import REVIEW_AGE_MONTHS, LoadedRecords, LoadedTree, PathReport, Validator
 from tebiki.load.yamlsource import read_source
@@ -31,6 +33,8 @@ class Language(NamedTuple):
 class Content:
     root: Path
     languages: tuple = ()
+    today: date | None = None  # the build's day: dated items, the holiday years
+    holidays: str | None = None  # the country whose public holidays the hours mean
     trees: dict[str, LoadedTree] = field(default_factory=dict)
     records: LoadedRecords = field(default_factory=LoadedRecords)
     problems: list[Problem] = field(default_factory=list)
@@ -87,11 +91,15 @@ def _yaml_files(folder: Path, root: Path, problems: list[Problem]) -> list[Path]
 
 
 def load_content(root: Path, *, languages, today: date | None = None,
-                 review_age_months: int = REVIEW_AGE_MONTHS) -> Content:
+                 review_age_months: int = REVIEW_AGE_MONTHS,
+                 holidays: str | None = None) -> Content:
     """Every tree, record and label under `root`, checked. `languages` are the site's
     (each with .code and .name: every text needs one of each); `today` (default: the
-    real date) and `review_age_months` decide which `reviewed:` dates are too old."""
-    content = Content(root, tuple(languages))
+    build's day, from $SOURCE_DATE_EPOCH or the real date) and `review_age_months`
+    decide which `reviewed:` dates are too old. `holidays` is the site's country
+    (mkdocs.yml): the compiled trees carry its public holidays."""
+    today = today or build_day()
+    content = Content(root, tuple(languages), today=today, holidays=holidays)
     problems = content.problems
     if not root.is_dir():
         problems.append(Problem(str(root), 1, "no such folder: give the folder that holds "
@@ -104,6 +112,8 @@ def load_content(root: Path, *, languages, today: date | None = None,
                           today=today, review_age_months=review_age_months)
     validator.run()
     content.reports = validator.reports
+    if holidays is None:
+        _warn_holidays_unknown(content)
     content.problems.sort()
     return content
 
@@ -180,16 +190,37 @@ def _load_trees(content: Content) -> None:
             content.trees[model["id"]] = LoadedTree(model, source)
 
 
+def _warn_holidays_unknown(content: Content) -> None:
+    """Hours that name public holidays, on a site that names no country for them."""
+    for kind in ("places", "contacts"):
+        for rid, rec in content.records.records.get(kind, {}).items():
+            schedules = [rec] + [p for p in rec.get("phones", []) if p.get("hours")]
+            if any(names_holidays(r.get("hours", []), r.get("closed_dates", []))
+                   for r in schedules):
+                source = content.records.sources[kind][rid]
+                content.problems.append(Problem(
+                    source.file, source.line(rec["_key"]),
+                    f"the hours of {kind[:-1]} '{rid}' name public holidays, but the site "
+                    "names no country for them: add `holidays: JP` (a country code) to the "
+                    "tebiki plugin in mkdocs.yml; until then pages show these hours without "
+                    "an open-now note", WARNING))
+
+
 def compile_content(content: Content) -> Bundle:
     """Compile checked content; raises ContentError if it has errors."""
     if content.errors:
         raise ContentError(content.errors)
     records = compile_records(content.records.records)
     titles = {tid: t.model["title"] for tid, t in content.trees.items()}
-    trees = {tid: compile_tree(t.model, records, titles) for tid, t in content.trees.items()}
+    today = content.today or build_day()
+    holidays = calendar(content.holidays, today) if content.holidays else None
+    trees = {tid: compile_tree(t.model, records, titles, today=today, holidays=holidays)
+             for tid, t in content.trees.items()}
     warnings = [p for p in content.problems if p.severity != ERROR]
     return Bundle(trees, records, dict(sorted(content.labels.items())), warnings)
 
 
-def load_bundle(root: Path, *, languages) -> Bundle:
-    return compile_content(load_content(root, languages=languages))
+def load_bundle(root: Path, *, languages, today: date | None = None,
+                holidays: str | None = None) -> Bundle:
+    return compile_content(load_content(root, languages=languages, today=today,
+                                        holidays=holidays))

@@ -53,6 +53,8 @@ LABELS: dict[str, Label] = {
     "fax-number": _label("number"),
     "sources-list": _label("n"),
     "day-hours": _label("days", "hours"),
+    "day-holidays": _PLAIN, "closed-holidays": _PLAIN, "hours-japan-time": _PLAIN,
+    "days-and-holidays": _label("days"),
     "time-range": _label("open", "close"),
     "closed-span": _label("start", "end"),
     "month-day": _label("d", optional=("m", "month")),

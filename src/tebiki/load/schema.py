@@ -25,6 +25,7 @@ MONTH_DAY_RE = re.compile(r"^(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$")
 # ASCII digits only: \d would take full-width and other digits, which no phone dials.
 PHONE_RE = re.compile(r"^(?:\+[0-9]{1,3}-)?[0-9]{1,5}(?:-[0-9]{1,5}){1,3}$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+HOLIDAYS = "holidays"  # public holidays, as a day in `days:` and in `closed_dates:`
 DOC_CATEGORIES = ("A", "B", "card", "authority", "form", "other")
 PIN_PLACES = ("store", "counter", "online", "app")
 RECORD_KINDS = ("documents", "places", "contacts", "pins", "sources")
@@ -692,12 +693,12 @@ def _check_hours(c: Checker, hours: Any, key: Key) -> list:
         days = h["days"]
         if days == "all":
             days = list(WEEKDAYS)
-        if not c.expect(days, list, (*k, "days"), "a list of mon … sun, or all"):
+        if not c.expect(days, list, (*k, "days"), "a list of mon … sun (and holidays), or all"):
             continue
-        bad = [d for d in days if d not in WEEKDAYS]
+        bad = [d for d in days if d not in (*WEEKDAYS, HOLIDAYS)]
         if bad:
             c.error((*k, "days"), f"unknown day {bad[0]!r}: use mon, tue, wed, thu, fri, "
-                    "sat, sun or all")
+                    "sat, sun, holidays (public holidays) or all")
             continue
         ok = True
         for name in ("open", "close"):
@@ -709,18 +710,22 @@ def _check_hours(c: Checker, hours: Any, key: Key) -> list:
             c.error(k, f"opens at {h['open']} but closes at {h['close']}: close must be later")
             ok = False
         if ok:
-            out.append({"days": [d for d in WEEKDAYS if d in days], "open": h["open"],
+            out.append({"days": [d for d in (*WEEKDAYS, HOLIDAYS) if d in days], "open": h["open"],
                         "close": h["close"]})
     return out
 
 
 def _check_closed(c: Checker, spans: Any, key: Key) -> list:
-    if not c.expect(spans, list, key, "a list of {from: MM-DD, to: MM-DD}"):
+    if not c.expect(spans, list, key, "a list of {from: MM-DD, to: MM-DD} (or holidays)"):
         return []
     out = []
     for i, s in enumerate(spans):
         k = (*key, i)
-        if not c.mapping(s, k, ("from", "to"), (), "closed days (from, to)"):
+        if s == HOLIDAYS:  # closed on public holidays
+            if HOLIDAYS not in out:
+                out.append(HOLIDAYS)
+            continue
+        if not c.mapping(s, k, ("from", "to"), (), "closed days ({from, to}, or holidays)"):
             continue
         if not all(isinstance(s[n], str) and MONTH_DAY_RE.fullmatch(s[n]) for n in ("from", "to")):
             c.error(k, "from and to are month-days written \"MM-DD\" in quotes, like \"12-29\"")

@@ -343,6 +343,7 @@ class Validator:
         content_true: set[tuple] = set()
         pending = _conditional_items(tree)
         previous: list = []
+        doubled: set = set()  # (outcome, number) already reported
         for path in engine.iter_paths(tree, matched, PATH_LIMIT):
             end, node = path["end"], path["id"]
             for qid, _ in path["answers"]:
@@ -354,6 +355,7 @@ class Validator:
                 previous = path["answers"]
                 report.paths += 1
                 report.outcomes.add(node)
+                self.check_one_number_one_meaning(loaded, node, path["answers"], doubled)
                 todo = pending.get(node)
                 if todo:
                     taken = dict(path["answers"])
@@ -410,6 +412,29 @@ class Validator:
             for item_key in items:
                 self.report(source, item_key, "this condition is true on no path that ends "
                             f"at '{oid}': the item will never show", WARNING)
+
+
+    def check_one_number_one_meaning(self, loaded: LoadedTree, oid: str, answers: list,
+                                     doubled: set) -> None:
+        """An outcome lists the lines that serve its purpose: one number in two of the
+        contacts it shows on a path would be shown twice, with two sets of hours (the
+        general line's "opens at 9:30" under the 24-hour suspension line's)."""
+        taken = dict(answers)
+        contacts = self.records.records.get("contacts", {})
+        seen: dict[str, str] = {}
+        for item in loaded.model["outcomes"][oid]["contacts"]:
+            if item["id"] not in contacts or not engine.holds(item.get("when"), taken):
+                continue
+            for number in dict.fromkeys(p["number"] for p in contacts[item["id"]]["phones"]):
+                first = seen.setdefault(number, item["id"])
+                if first == item["id"] or (oid, number) in doubled:
+                    continue
+                doubled.add((oid, number))
+                self.report(loaded.source, ("outcomes", oid, "contacts", item["index"]),
+                            f"outcome '{oid}' would show {number} twice, in contacts "
+                            f"'{first}' and '{item['id']}' (after {_describe(answers)}): one "
+                            "number, one meaning: list only the contact for this outcome's "
+                            "purpose")
 
 
 def months_before(day: date, months: int) -> date:

@@ -117,7 +117,7 @@ def full_outcome(tree: dict, oid: str, words: Words) -> dict:
     records = tree["records"]
 
     def extra(item: dict) -> dict:
-        out = {"valid_from": item.get("valid_from"), "valid_until": item.get("valid_until")}
+        out = engine.clockless_dates(item, tree.get("built"))
         if item.get("when"):
             out["condition"] = words.label("only-if",
                                            cond=condition_html(tree, item["when"], words))
@@ -306,6 +306,14 @@ def hotline_box(bundle: Bundle, lang: str, ids: list, heading: str, *,
         raise UnknownId(f"hotline_box: level is a heading level from 1 to 6, not {level!r}")
     words = Words(bundle.labels, lang)
     contacts = [get_record(bundle, "contacts", c) for c in ids]
+    seen: dict = {}
+    for contact in contacts:
+        for number in dict.fromkeys(p["number"] for p in contact["phones"]):
+            first = seen.setdefault(number, contact["id"])
+            if first != contact["id"]:
+                raise UnknownId(f"hotline_box: {number} is in both '{first}' and "
+                                 f"'{contact['id']}': one number, one meaning, so list the "
+                                 "contact for this box's purpose only")
     if used is not None:
         used.extend(contacts)
     body = "".join(contact_html(c, words) for c in contacts)
@@ -333,7 +341,7 @@ def fact(bundle: Bundle, path: str, lang: str, used: list | None = None) -> str:
     if parts[2:] == ["hours"]:
         return md_inert(words.join("list-join", words.hours(record)))
     if isinstance(value, dict) and lang in value:
-        return md_inert(words.text(value))
+        return md_inert(words.rich(value))
     if isinstance(value, str | int):
         return md_inert(esc(value))
     raise UnknownId(f"'{path}' is not a text or a number")
@@ -361,7 +369,7 @@ def tree_fact(bundle: Bundle, tree_id: str, path: str, lang: str,
         if keys[0] == "outcomes":
             outcome = tree["outcomes"][keys[1]]
             used.append({"reviewed": tree["reviewed"], "sources": outcome.get("sources", [])})
-    return md_inert(Words(bundle.labels, lang).text(value))
+    return md_inert(Words(bundle.labels, lang).rich(value))
 
 
 def page_sources(bundle: Bundle, lang: str, used: list) -> str:
@@ -369,13 +377,7 @@ def page_sources(bundle: Bundle, lang: str, used: list) -> str:
     if not used:
         return ""
     words = Words(bundle.labels, lang)
-    ids: list = []
-    for rec in used:
-        for sid in rec.get("sources", []):
-            if sid not in ids:
-                ids.append(sid)
-    sources = [bundle.records["sources"][s] for s in ids]
-    reviewed = min(r["reviewed"] for r in [*used, *sources])
+    sources, reviewed = engine.cited(bundle.records, used)
     return (md_heading(2, words.label("page-sources"), "page-sources")
             + block(sources_block(sources, reviewed, words, level=None)))
 
@@ -384,8 +386,11 @@ def page_sources(bundle: Bundle, lang: str, used: list) -> str:
 
 
 def tree_text(bundle: Bundle, tree_id: str, key: str, lang: str) -> str:
+    """A tree's title (plain: it is a heading) or summary (its phone numbers as
+    tap-to-call links, as everywhere else on a page)."""
     tree = get_tree(bundle, tree_id)
-    return md_inert(Words(bundle.labels, lang).text(tree.get(key)))
+    words = Words(bundle.labels, lang)
+    return md_inert(words.text(tree.get(key)) if key == "title" else words.rich(tree.get(key)))
 
 
 def start_links(bundle: Bundle, tree_ids: list, lang: str, *, wizard_root: str) -> str:

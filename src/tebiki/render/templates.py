@@ -33,6 +33,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from tebiki.core import engine
 from tebiki.core.render import Words
 
 FOLDER = Path(__file__).with_name("templates")
@@ -131,5 +132,7 @@ class HtmlWords:
     def field(self, name: object, value: object) -> Markup:
         return core_html(self.words.field(escape(name), escape(value)))
 
-    def dated(self, item: dict) -> Markup:
-        return core_html(self.words.dated(item))
+    def dated(self, item: dict, built: str | None = None) -> Markup:
+        """An item's dates on a page without a clock, read on the day the tree was
+        `built` or later: a start already past goes unsaid."""
+        return core_html(self.words.dated(engine.clockless_dates(item, built)))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tebiki.core.render import bring_groups, day_labels, explained_docs, plain
+from tebiki.core.engine import HOLIDAYS
+from tebiki.core.render import bring_groups, day_labels, explained_docs, for_reader, plain
 from tebiki.load.labels import SLOT
 
 
@@ -19,11 +20,14 @@ class TextRenderer:
         return SLOT.sub(lambda m: fill[m.group(1)], self.labels[lid][self.lang])
 
     def days(self, days: list[str]) -> str:
-        names = [self.label(lid) for lid in day_labels(days)]
+        plain = [d for d in days if d != HOLIDAYS]
+        names = [self.label(lid) for lid in day_labels(plain)]
         out = names[0] if names else ""
         for name in names[1:]:
             out = self.label("day-join", a=out, b=name)
-        return out
+        if HOLIDAYS not in days:
+            return out
+        return self.label("days-and-holidays", days=out) if out else self.label("day-holidays")
 
     def month_day(self, md: str) -> str:
         month, day = (int(x) for x in md.split("-"))
@@ -38,6 +42,9 @@ class TextRenderer:
             else:
                 parts.append(f"{self.days(h['days'])} {h['open']}–{h['close']}")
         for span in rec.get("closed_dates", []):
+            if span == HOLIDAYS:
+                parts.append(self.label("closed-holidays"))
+                continue
             dates = self.label("closed-span", start=self.month_day(span["from"]),
                                end=self.month_day(span["to"]))
             parts.append(f"{self.label('closed-dates')} {dates}")
@@ -134,11 +141,13 @@ class TextRenderer:
                     lines.append(f"  {marker} {self.t(item['text'])}")
         if view["contacts"]:
             lines.append(f"{self.label('contacts')}:")
-            for contact in view["contacts"]:
+            for contact in for_reader(view["contacts"], self.lang):  # as pages order them
                 lines.append(f"  - {self.t(contact['name'])}")
                 lines.extend(f"    {self.phone(phone)}" for phone in contact["phones"])
                 if contact.get("hours"):
-                    others = [p["number"] for p in contact["phones"] if not p.get("hours")]
+                    others = [self.fill("fax-number", number=p["number"])
+                              if p.get("kind") == "fax" else p["number"]
+                              for p in contact["phones"] if not p.get("hours")]
                     name = self.label("hours")
                     if len(others) < len(contact["phones"]):
                         name = self.fill("hours-for", numbers=self.join("list-join", others))

@@ -43,6 +43,7 @@ class SiteConfig:
     runtime: str
     handbook: tuple[str, ...]  # the content pages printed as chapters, in order
     review_age_months: int
+    holidays: str | None = None  # the country of the public holidays hours name ("JP")
     markdown_extensions: tuple = ()
     markdown_configs: dict | None = None
     template_options: dict = field(default_factory=dict)  # mkdocs-macros' Jinja settings (j2_…)
@@ -104,6 +105,12 @@ def from_mkdocs(config) -> SiteConfig:
     if problem:
         raise ConfigError(f"{config_file}: {problem}")
     languages = _languages(config, config_file)
+    if options.holidays is not None:
+        from tebiki.load.public_holidays import country_problem
+
+        problem = country_problem(options.holidays)
+        if problem:
+            raise ConfigError(f"{config_file}: tebiki plugin: {problem}")
     root = config_file.parent
     return SiteConfig(
         config_file=config_file,
@@ -115,6 +122,7 @@ def from_mkdocs(config) -> SiteConfig:
         handbook=tuple(options.handbook) if options.handbook is not None
         else _nav_pages(config),
         review_age_months=options.review_age_months,
+        holidays=options.holidays,
         markdown_extensions=tuple(config.markdown_extensions),
         markdown_configs=dict(config.mdx_configs),
         template_options=_template_options(config),

@@ -50,6 +50,8 @@ class TebikiConfig(Config):
     runtime = c.Choice(site_config.RUNTIMES, default=site_config.DEFAULT_RUNTIME)
     handbook = c.Optional(c.ListOfItems(c.Type(str)))
     review_age_months = c.Type(int, default=site_config.DEFAULT_REVIEW_AGE_MONTHS)
+    # the country whose public holidays opening hours mean (`days: [sat, sun, holidays]`)
+    holidays = c.Optional(c.Type(str))
 
 
 class TebikiPlugin(BasePlugin[TebikiConfig]):
@@ -100,7 +102,8 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
 
     def _load(self) -> None:
         loaded = load_content(self.site.content, languages=self.site.languages,
-                              review_age_months=self.site.review_age_months)
+                              review_age_months=self.site.review_age_months,
+                              holidays=self.site.holidays)
         for problem in loaded.problems:
             print(problem.format(), file=sys.stderr)
         if loaded.errors:
