@@ -18,9 +18,9 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-# Pyodide for the in-browser wizard, and MicroPython's WebAssembly port the tests
-# run the same engine on; for the tests only, the Nu HTML Checker (vnu-jar) and
-# Lighthouse. All pinned in package-lock.json (npm registry only).
+# The in-browser wizard's two runtimes, Pyodide and MicroPython's WebAssembly port (the
+# build copies the site's choice; the tests run both), and for the tests only, the
+# Nu HTML Checker (vnu-jar) and Lighthouse; all pinned in package-lock.json.
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 

@@ -2,9 +2,11 @@
 
     .venv/bin/python scripts/bench_engine_node.py [--content decision_trees] [--boots 5]
 
-Compiles the content (with the site's labels), lays out the Pyodide runtime the
-site ships (bytecode stdlib, inline lock file, the engine wheel), and runs the
-same Python files on both runtimes in Node (no browser, no network):
+Compiles the content (with its labels) and lays out each runtime folder as the
+site build does (tebiki.site.runtime: Pyodide with its bytecode stdlib and an
+inline lock file; MicroPython's wasm and module), then runs the same Python
+files from those folders in Node (node_engine.mjs, the boot module each
+manifest names; no browser, no network):
 
   boot       loading the runtime, the engine's modules and the labels, until the
              bridge answers (median and range of --boots fresh processes)
@@ -30,21 +32,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
 
-import vendor_pyodide  # noqa: E402
-from tests.support.micropython import (  # noqa: E402
-    NPM_MICROPYTHON,
-    SHARED_FILES,
-    run_on_micropython,
-)
 from tests.support.pyodide import (  # noqa: E402
     FIXED_NOWS,
-    compile_content,
+    build_runtime,
     load_trees,
     states,
-    with_site_labels,
 )
+
+from tebiki.site.runtime import BROWSER  # noqa: E402
 
 SIZES_JS = """
 const fs = require("fs"), zlib = require("zlib");
@@ -69,12 +65,23 @@ def requests_for(trees: dict) -> list[dict]:
     return requests
 
 
-def run_pyodide(runtime: Path, requests: list[dict]) -> tuple[float, list[dict]]:
-    proc = subprocess.run(["node", str(ROOT / "pyodide" / "node_engine.mjs"), "run",
-                           str(runtime)], input=json.dumps(requests), capture_output=True,
-                          text=True, timeout=600, check=True)
+def run_node(runtime: Path, requests: list[dict]) -> tuple[float, list[dict]]:
+    """(boot ms, responses): the engine booted from a runtime folder, as the worker does."""
+    proc = subprocess.run(["node", str(BROWSER / "node_engine.mjs"), "run", str(runtime)],
+                          input=json.dumps(requests), capture_output=True, text=True,
+                          timeout=600, check=True, cwd=ROOT)
     boot = float(proc.stderr.split("booted in ")[1].split(" ms")[0])
     return boot, json.loads(proc.stdout)
+
+
+def runtime_files(runtime: Path, manifest: dict) -> list[Path]:
+    """What a browser downloads for the runtime itself (not the trees and labels, the
+    same for both): the interpreter, its stdlib, the boot module, the engine's files."""
+    files = [runtime / manifest["boot"], *(runtime / rel for rel in manifest["modules"].values())]
+    if manifest["runtime"] == "pyodide":
+        files.append(runtime / manifest["pyodide"]["stdlib"])
+    return files + [runtime / rel for rel in manifest["preload"]
+                    if not rel.endswith(".zip")]
 
 
 def sizes(files: list[Path]) -> list[int]:
@@ -101,26 +108,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        compiled = compile_content(with_site_labels(args.content, work / "content"),
-                                   work / "compiled")
+        runtimes, manifests = {}, {}
+        for name, runtime in (("MicroPython", "micropython"), ("Pyodide", "pyodide")):
+            site, compiled = build_runtime(args.content, work / runtime, runtime=runtime)
+            runtimes[name] = site / "_tebiki"
+            manifests[name] = json.loads((runtimes[name] / "manifest.json").read_text())
         trees = load_trees(compiled)
-        runtime = vendor_pyodide.vendor(work / "site", compiled, "fast")
-        manifest = json.loads((runtime / "manifest.json").read_text(encoding="utf-8"))
-        guides = manifest["guides"]
         first = requests_for(trees)[:1]
         requests = requests_for(trees)
 
-        runs = {"MicroPython": lambda reqs: run_on_micropython(compiled, reqs, guides),
-                "Pyodide": lambda reqs: run_pyodide(runtime, reqs)}
         figures: dict[str, dict] = {}
-        for name, run in runs.items():
+        for name, folder in runtimes.items():
             boots, firsts = [], []
             for _ in range(args.boots):
-                boot, responses = run(first)
+                boot, responses = run_node(folder, first)
                 assert responses[0]["ok"], responses[0]
                 boots.append(boot)
                 firsts.append(responses[0]["ms"])
-            _boot, responses = run(requests)
+            _boot, responses = run_node(folder, requests)
             failed = [r for r in responses if not r["ok"]]
             assert not failed, failed[0]
             timed = list(zip(requests, responses, strict=True))[2:]  # after the first state
@@ -131,20 +136,15 @@ def main(argv: list[str] | None = None) -> int:
             }
             figures[name]["values"] = [res["value"] for res in responses]
         identical = figures["MicroPython"]["values"] == figures["Pyodide"]["values"]
-
-        mpy_files = [NPM_MICROPYTHON / "micropython.mjs", NPM_MICROPYTHON / "micropython.wasm",
-                     ROOT / "src" / "tebiki" / "__init__.py", *SHARED_FILES]
-        pyodide_files = [runtime / manifest["pyodide"]["index"] / name
-                         for name in vendor_pyodide.PYODIDE_FILES]
-        pyodide_files += [runtime / manifest["pyodide"]["stdlib"], runtime / manifest["wheel"]]
-        bytes_ = {"MicroPython": sizes(mpy_files), "Pyodide": sizes(pyodide_files)}
+        bytes_ = {name: sizes(runtime_files(runtimes[name], manifests[name]))
+                  for name in runtimes}
+        runs = list(runtimes)
 
     node_version = subprocess.run(["node", "--version"], capture_output=True,
                                   text=True).stdout.strip()
-    package = json.loads((NPM_MICROPYTHON / "package.json").read_text(encoding="utf-8"))
     print(f"content {args.content.name}: {len(trees)} trees, {len(requests) // 2} states; "
-          f"Node {node_version}, MicroPython {package['version']}, "
-          f"Pyodide {vendor_pyodide.pinned_version()}")
+          f"Node {node_version}, MicroPython {manifests['MicroPython']['micropython']['version']}, "
+          f"Pyodide {manifests['Pyodide']['pyodide']['version']}")
     rows = [("", "MicroPython", "Pyodide")]
     for label, key in (("boot, ms (median / max)", "boot"),
                        ("first step, ms (median / max)", "first")):
@@ -158,10 +158,10 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         print(f"{row[0]:32}{row[1]:>18}{row[2]:>18}")
     print(f"same answers from both: {'yes' if identical else 'NO'}")
-    print("runtime: MicroPython = micropython.mjs, micropython.wasm and the engine's .py "
-          "files;\nPyodide = pyodide.mjs, pyodide.asm.mjs, pyodide.asm.wasm, the bytecode "
-          "stdlib zip and the wheel,\nas the site ships them (trees and labels, the same "
-          "for both, left out).")
+    print("runtime: the boot module, the engine's .py files and the interpreter as the site "
+          "ships them\n(MicroPython: micropython.mjs, micropython.wasm; Pyodide: pyodide.mjs,"
+          " pyodide.asm.mjs,\npyodide.asm.wasm, the bytecode stdlib zip); the trees and labels,"
+          " the same for both, left out.")
     return 0 if identical else 1
 
 

@@ -225,7 +225,9 @@ def _build_into(target: Output, config, site: SiteConfig, bundle: Bundle, epoch:
         raise BuildError(f"the embed pages: {exc}") from exc
     if search:
         try:
-            index_site(staging, bundle, site.languages, plugin.guides)
+            index_site(staging, bundle, site.languages, plugin.guides,
+                       {lang: [entry for entries in by_url.values() for entry in entries]
+                        for lang, by_url in plugin.search_words.items()})
         except SearchError as exc:
             raise BuildError(f"the search index: {exc}") from exc
     try:

@@ -10,10 +10,11 @@ without touching this file.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
-from tebiki.core import engine
+from tebiki.core import engine, render
 
 TODAY = date.today()
 NOW = datetime(TODAY.year, TODAY.month, TODAY.day, 12, 0)
@@ -28,6 +29,10 @@ FOREIGN_CARD_NUMBER = "0120-0178-27"
 FOREIGN_SYSTEM_NUMBER = "0120-0178-26"  # My Number system and Mynaportal: not for PINs
 PIN_TREES = ("pin-reset", "pin-change", "which-pin")
 HOLDER_ID_RULE = [["id-photo"], ["id-no-photo", "id-no-photo"]]
+# Outcomes where the reader goes nowhere: a lost card found before anything was
+# reported, or after a police report only (no suspension, so nothing at a counter).
+NOWHERE_TO_GO = {("lost-card", "found-nothing-reported"), ("lost-card", "found-tell-police")}
+NOTHING_TO_BRING = {("lost-card", "found-nothing-reported")}
 REPRESENTATIVE_ID_RULE = [["id-photo", "id-photo"], ["id-photo", "id-no-photo"]]
 EXPRESS_ID_RULE = REPRESENTATIVE_ID_RULE  # F32: photo ID + one more, or two photo IDs
 # F46: the parent goes with the child; one sentence, the same on every page
@@ -106,8 +111,10 @@ class TestEveryPath:
         for answers, result in paths[tree_id]:
             name = _path_name(tree_id, answers)
             assert result["type"] == "outcome", name
-            assert result["places"], f"{name}: no place to go"
-            assert result["bring"], f"{name}: nothing to bring"
+            assert result["places"] or (tree_id, result["id"]) in NOWHERE_TO_GO, \
+                f"{name}: no place to go"
+            assert result["bring"] or (tree_id, result["id"]) in NOTHING_TO_BRING, \
+                f"{name}: nothing to bring"
             assert result["steps"], f"{name}: no steps"
             for field in ("cost", "time", "if_fails", "summary"):
                 assert result[field], f"{name}: no {field}"
@@ -353,11 +360,15 @@ class TestPinChange:
             assert FOREIGN_CARD_NUMBER in numbers, name
             assert FOREIGN_SYSTEM_NUMBER not in numbers, name
 
-    def test_counter_change_gives_the_id_rule(self, paths):
+    def test_counter_change_asks_for_a_photo_id(self, paths):
+        # F25: a PIN is changed at the counter with photo ID; a reader who brings two
+        # documents without a photo is told to come back
         for answers, result in paths["pin-change"]:
             if result["id"] == "change-counter":
-                assert any(sets == HOLDER_ID_RULE for sets, _ in _one_of_sets(result)), \
-                    _path_name("pin-change", answers)
+                name = _path_name("pin-change", answers)
+                assert "id-photo" in _docs(result), name
+                for sets, _ in _one_of_sets(result):
+                    assert all("id-photo" in s for s in sets), name
 
 
 # --- lost or stolen card -----------------------------------------------------------------
@@ -391,13 +402,15 @@ class TestLostCard:
     def test_first_step_is_the_hotline(self, paths):
         for answers, result in paths["lost-card"]:
             name = _path_name("lost-card", answers)
+            if answers["card-status"] in ("found-after-police", "found-unreported"):
+                continue  # nothing was suspended: see the test below
             first = result["steps"][0]["text"]
             assert SUSPENSION_NUMBER in first["ja"] and SUSPENSION_NUMBER in first["en"], name
             if answers["card-status"] == "missing":
                 assert first["en"].startswith("Call ") and "option 2" in first["en"], name
                 assert "電話" in first["ja"] and "2番" in first["ja"], name
                 assert FOREIGN_CARD_NUMBER in first["en"], name
-            else:
+            elif answers["card-status"] == "found-again":
                 # a found card: the hotline cannot lift a suspension
                 assert "cannot" in first["en"] or "will not" in first["en"], name
 
@@ -405,7 +418,9 @@ class TestLostCard:
         for answers, result in paths["lost-card"]:
             where = answers.get("where-lost")
             docs = _docs(result)
-            assert ("police-receipt-number" in docs) == (where in ("lost-outside", "stolen"))
+            reported = where in ("lost-outside", "stolen") or \
+                answers["card-status"] == "found-after-police"  # quoted to the police
+            assert ("police-receipt-number" in docs) == reported
             assert ("disaster-certificate" in docs) == (where == "fire-disaster")
             steps_ja = " ".join(s["text"]["ja"] for s in result["steps"])
             if where == "lost-outside":
@@ -465,6 +480,28 @@ class TestLostCard:
                 assert "cannot be lifted by phone" in en
             else:
                 assert "cannot be used again" in en and "返納" in en
+
+    def test_a_found_card_is_answered_by_how_far_it_was_reported(self, bundle, paths):
+        """Found before anything was reported: nothing to do but check it. Found after a
+        police report only: tell the police. Found after a suspension: the counter (F36)."""
+        tree = bundle.trees["lost-card"]
+        first = engine.next_step(tree, {})
+        assert {o["id"] for o in first["options"]} >= {
+            "missing", "found-again", "found-after-police", "found-unreported"}
+        ends = {a["card-status"]: r for a, r in paths["lost-card"] if len(a) == 1}
+        unreported, police = ends["found-unreported"], ends["found-after-police"]
+        assert unreported["places"] == [] and unreported["bring"] == []
+        assert "nothing to do" in unreported["summary"]["en"].lower()
+        assert "手続きはいりません" in unreported["summary"]["ja"]
+        steps_ja = " ".join(s["text"]["ja"] for s in police["steps"])
+        assert police["places"] == [] and "police-receipt-number" in _docs(police)
+        assert "警察署" in police["steps"][0]["text"]["ja"] and "受理番号" in steps_ja
+        assert "取り下げ" in steps_ja and "police station" in police["summary"]["en"]
+        for result in (unreported, police):
+            # had it been suspended, the reader is sent back to the counter's answer
+            warnings = " ".join(w["text"]["en"] for w in result["warnings"])
+            assert SUSPENSION_NUMBER in warnings and "suspended" in warnings
+            assert "municipal-counter" not in _ids(result["places"])
 
 
 # --- which PIN ---------------------------------------------------------------------------
@@ -1191,3 +1228,87 @@ class TestResidentReportWording:
                                                   "card-expired": "not-yet"}):
             title = result["title"]
             assert "最長2か月" in title["ja"] and "up to 2 months" in title["en"]
+
+
+# --- the fact-check of issue 10: contradictions with FACTS.md (F17, F18, F25, F26, F28, F31, F32)
+
+
+def _rendered_contacts(bundle, result: dict, lang: str) -> list[str]:
+    """The contact blocks of an outcome as the wizard page shows them."""
+    page = render.render_state(result, bundle.labels, lang, root="../")
+    return page.split('<div class="tebiki-contact">')[1:]
+
+
+CONTENT = Path(__file__).resolve().parents[2] / "content"
+
+
+class TestFactCheckContradictions:
+    def test_the_line_from_abroad_claims_no_language(self, bundle, paths):
+        # F31: its languages are not confirmed; an English page printing
+        # "Languages: Japanese" there tells an English speaker not to call
+        answers, result = next((a, r) for a, r in _missing_card_paths(paths))
+        for lang, word in (("en", "Languages"), ("ja", "対応言語")):
+            blocks = [b for b in _rendered_contacts(bundle, result, lang) if ABROAD_NUMBER in b]
+            assert blocks, _path_name("lost-card", answers)
+            assert word not in blocks[0].split("</div>")[0], lang
+
+    @pytest.mark.parametrize("tree_id", ["lost-card", "damaged-card"])
+    def test_the_child_or_ward_needs_the_express_id_too(self, paths, tree_id):
+        # F32: two documents without a photo are not enough for express issue,
+        # whoever's card it is
+        for answers, result in _outcome_paths(paths, tree_id, **{"reissue-speed": "express",
+                                                                 "whose-card": ("child", "ward")}):
+            own = [b for b in result["bring"] if b["kind"] == "one_of"
+                   and b.get("for") in ("child", "ward")]
+            assert own, _path_name(tree_id, answers)
+            for item in own:
+                assert [_ids(g) for g in item["sets"]] == EXPRESS_ID_RULE, \
+                    _path_name(tree_id, answers)
+
+    def test_a_parent_or_guardian_brings_the_same_id_on_every_page(self, paths):
+        # F17: usually two photo IDs, or a photo ID and one more; one rule everywhere,
+        # so a parent who read the PIN page is not turned away at the lost-card counter
+        seen = {}
+        for tree_id, tree_paths in paths.items():
+            for answers, result in tree_paths:
+                for b in result["bring"]:
+                    if b["kind"] == "one_of" and b.get("for") in ("parent", "guardian"):
+                        rule = [_ids(g) for g in b["sets"]]
+                        seen.setdefault(str(rule), _path_name(tree_id, answers))
+                        assert rule == REPRESENTATIVE_ID_RULE, _path_name(tree_id, answers)
+        assert seen
+
+    def test_the_safety_page_allows_what_the_proxy_procedure_asks(self, paths):
+        # F18: the proxy takes the holder's card to the counter; the safety page
+        # must not forbid that outright
+        proxy = [r for a, r in paths["pin-reset"] if r["id"] == "counter-proxy"]
+        assert any(b.get("for") == "holder" and b.get("doc", {}).get("id") == "my-number-card"
+                   for b in proxy[0]["bring"])
+        ja = (CONTENT / "safety.ja.md").read_text(encoding="utf-8")
+        en = (CONTENT / "safety.en.md").read_text(encoding="utf-8")
+        assert "カードを預けたりしないでください" not in ja
+        assert "カードを預けてよいのは" in ja and "任意代理人" in ja
+        assert "hand them your card" not in en
+        assert "Hand your card to someone only when they act as your proxy" in en
+
+    def test_a_card_issued_before_18_is_never_said_to_run_ten_years(self, paths):
+        # F26: a card issued under 18 runs to the 5th birthday
+        for tree_id, tree_paths in paths.items():
+            for answers, result in tree_paths:
+                for text in _texts(result):
+                    if "10th birthday" in text.get("en", ""):
+                        assert "18" in text["en"], _path_name(tree_id, answers)
+                    if "10回目の誕生日" in text.get("ja", ""):
+                        assert "18歳" in text["ja"], _path_name(tree_id, answers)
+
+    def test_a_box_with_the_fax_line_does_not_say_call_only(self):
+        # F28: a deaf reader who reads "call" in the heading stops reading
+        pages = sorted(CONTENT.glob("*.md")) + sorted((CONTENT / "guide").glob("*.md"))
+        boxes = 0
+        for page in pages:
+            for line in page.read_text(encoding="utf-8").splitlines():
+                if "hotline_box(" in line and "mynumber-suspension" in line:
+                    boxes += 1
+                    heading = line.split('heading="')[1].split('"')[0]
+                    assert "FAX" in heading or "fax" in heading, f"{page.name}: {heading}"
+        assert boxes >= 6

@@ -83,10 +83,80 @@ def test_an_outcome_has_answers_with_change_links_and_start_again(bundle):
     html = render(bundle, answers, "en")
     options = list(answers.values())
     for n in range(len(options)):
-        assert f'href="/wizard/{TREE}/{"".join(o + "/" for o in options[:n])}"' in html
+        # each Change link asks its question again and names the answer it had
+        state = "".join(o + "/" for o in options[:n])
+        assert f'href="/wizard/{TREE}/{state}#tebiki-answer-{options[n]}"' in html
     assert 'class="tebiki-restart"><a href="/wizard/pin-reset/"' in html
     assert html.count('type="checkbox"') == len(engine.next_step(tree, answers)["bring"])
     assert json.dumps(answers, separators=(",", ":")).replace('"', "&quot;") in html
+
+
+def _summary(html: str) -> list:
+    """The answers summary as (question, answer, Change link's href) rows."""
+    return re.findall(r'<div class="tebiki-answers__row"><dt>(.*?)</dt><dd>(.*?)</dd>'
+                      r'<dd class="tebiki-answers__change"><a href="([^"]*)"', html)
+
+
+def test_a_question_past_the_first_lists_the_answers_so_far(bundle):
+    tree = bundle.trees[TREE]
+    path = max(engine.iter_paths(tree), key=lambda p: len(p["answers"]))["answers"]
+    assert len(path) >= 3
+    assert "tebiki-answers" not in render(bundle, {}, "en")  # nothing answered yet
+    for n in range(1, len(path)):
+        html = render(bundle, dict(path[:n]), "en")
+        assert 'id="tebiki-your-answers">Your answers so far</h2>' in html
+        rows = _summary(html)
+        assert len(rows) == n
+        for k, (question, answer, href) in enumerate(rows):
+            qid, oid = path[k]
+            assert question == wizard_html.inline(tree["questions"][qid]["text"]["en"])
+            option = next(o for o in tree["questions"][qid]["options"] if o["id"] == oid)
+            assert answer == wizard_html.inline(option["label"]["en"])
+            state = "".join(o + "/" for _q, o in path[:k])
+            assert href == f"/wizard/{TREE}/{state}#tebiki-answer-{oid}"
+        # Back names the answer it takes back, too
+        back = "".join(o + "/" for _q, o in path[:n - 1])
+        assert f'class="tebiki-back" href="/wizard/{TREE}/{back}#tebiki-answer-{path[n - 1][1]}"' \
+            in html
+
+
+def test_a_question_asked_again_marks_the_answer_given_before(bundle):
+    tree = bundle.trees[TREE]
+    start = tree["start"]
+    first = tree["questions"][start]["options"][1]["id"]
+    static = render(bundle, {}, "en")
+    # a static page cannot know: every answer carries the tag hidden, for #tebiki-answer-…
+    assert static.count('<span class="tebiki-option__earlier" hidden>Your earlier answer') == \
+        len(tree["questions"][start]["options"])
+    assert f'id="tebiki-answer-{first}"' in static and "aria-current" not in static
+    again = render(bundle, {}, "en", earlier={start: first})
+    marked = re.findall(r'<a class="tebiki-option" id="tebiki-answer-([^"]+)"[^>]*'
+                        r'aria-current="true">.*?</a>', again)
+    assert marked == [first]
+    assert again.count("tebiki-option__earlier\">Your earlier answer") == 1
+    # an earlier answer to another question marks nothing here
+    assert render(bundle, {}, "en", earlier={"no-such-question": first}) == static
+
+
+def test_a_change_that_skips_questions_names_the_answers_it_kept(bundle):
+    tree = bundle.trees[TREE]
+    path = max(engine.iter_paths(tree), key=lambda p: len(p["answers"]))["answers"]
+    answers = dict(path)
+    first = path[0][0]
+    html = render(bundle, answers, "ja", answered=first)
+    notice = re.search(r'<div class="tebiki-kept">(.*?)</div>', html).group(1)
+    assert "前に答えた次の回答をそのまま使い" in notice
+    kept = re.findall(r"<li>(.*?)：<strong>(.*?)</strong></li>", notice)
+    texts = [(wizard_html.inline(tree["questions"][q]["text"]["ja"]),
+              wizard_html.inline(next(o for o in tree["questions"][q]["options"]
+                                      if o["id"] == o_id)["label"]["ja"]))
+             for q, o_id in path[1:]]
+    assert kept == texts
+    # the notice comes before the heading, after Back
+    assert html.index("tebiki-back") < html.index("tebiki-kept") < html.index("tebiki-heading")
+    # answering the last question asked skips nothing: no notice
+    assert "tebiki-kept" not in render(bundle, answers, "ja", answered=path[-1][0])
+    assert "tebiki-kept" not in render(bundle, answers, "ja")
 
 
 def test_without_a_clock_no_open_now_note(bundle):
@@ -207,7 +277,8 @@ def test_every_tick_box_on_a_page_has_its_own_id(bundle):
         for path in engine.iter_paths(tree):
             html = outcome_html(bundle, tree_id, dict(path["answers"]))
             ids = re.findall(r'<input type="checkbox" class="tebiki-check" id="([^"]+)"', html)
-            assert ids and len(ids) == len(set(ids)), (tree_id, path["answers"])
+            brings = bool(tree["outcomes"][path["id"]].get("bring"))
+            assert bool(ids) == brings and len(ids) == len(set(ids)), (tree_id, path["answers"])
 
 
 @pytest.mark.parametrize(("lang", "label"), [("ja", "時刻はすべて日本時間です。"),

@@ -83,9 +83,53 @@ def outline(reader: PdfReader, items=None, depth: int = 0) -> list:
 def test_one_a4_pdf_per_language_with_a_sane_page_count(printed, lang):
     reader = pdf(printed, lang)
     assert 20 <= len(reader.pages) <= 150, len(reader.pages)
-    for page in reader.pages:
-        box = page.mediabox
-        assert abs(float(box.width) - A4[0]) < 1 and abs(float(box.height) - A4[1]) < 1
+    for page in reader.pages:  # A4, portrait, or landscape for a flow picture
+        size = sorted((float(page.mediabox.width), float(page.mediabox.height)))
+        assert abs(size[0] - A4[0]) < 1 and abs(size[1] - A4[1]) < 1
+
+
+def _landscape(reader: PdfReader) -> list:
+    return [page for page in reader.pages
+            if float(page.mediabox.width) > float(page.mediabox.height)]
+
+
+FOOTER_TOP = 12 * 72 / 25.4  # the flow page's bottom margin, where the footer is
+
+
+def _text_sizes(page) -> list:
+    """(text, size in points as printed) of every piece of text on a page above its
+    footer (the same small line on every page)."""
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if text.strip() and y > FOOTER_TOP:
+            scale = (abs(tm[0] * cm[0] + tm[1] * cm[2]) ** 2
+                     + abs(tm[0] * cm[1] + tm[1] * cm[3]) ** 2) ** 0.5
+            found.append((text, size * scale))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_guide_prints_its_whole_flow_on_a_readable_page(printed, lang, bundle):
+    """A landscape A4 page per tree: every question and outcome of its flow, no text
+    under 8 pt (the largest tree is the one that has to shrink most)."""
+    pages_ = _landscape(pdf(printed, lang))
+    assert len(pages_) == len(bundle.trees)
+    for tree in bundle.trees.values():
+        title = squeeze(bundle.labels["handbook-flow-title"][lang].replace(
+            "{title}", plain(tree["title"][lang])))
+        (page,) = [p for p in pages_ if title in squeeze(p.extract_text())]
+        text = squeeze(page.extract_text())
+        for question in tree["questions"].values():
+            assert squeeze(plain(question["text"][lang])) in text, question["text"][lang]
+        for outcome in tree["outcomes"].values():
+            assert squeeze(plain(outcome["title"][lang])) in text, outcome["title"][lang]
+        sizes = _text_sizes(page)
+        smallest = min(sizes, key=lambda s: s[1])
+        assert smallest[1] >= 8, (tree["id"], smallest)
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -113,3 +113,42 @@ def test_without_graphviz_the_message_says_what_to_install(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(graph.GraphError, match="graphviz"):
         graph.render_svg("digraph { a }")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_hostile_title_is_text_in_the_picture_and_on_the_printed_page(bundle, lang,
+                                                                        tmp_path):
+    """Every payload of the injection corpus in an outcome's title: the SVG file and the
+    copy put inside the handbook's HTML both keep it as the text of <text> elements."""
+    from ..support.injection import payload
+
+    nasty = payload(tmp_path / "ran", "http://127.0.0.1:9/")
+    tree = dict(largest(bundle))
+    oid = next(iter(tree["outcomes"]))
+    tree["outcomes"] = {**tree["outcomes"],
+                        oid: {**tree["outcomes"][oid], "title": {"ja": nasty, "en": nasty}}}
+    fitted = graph.fit(tree, bundle.labels, lang, 780, 470)
+    for svg in (graph.tree_svg(tree, bundle.labels, lang),
+                graph.inline(fitted.svg, nasty, fitted.scale)):
+        root = ET.fromstring(svg)
+        assert {e.tag.replace(SVG, "") for e in root.iter()} <= set(graph.ALLOWED)
+        assert not [n for e in root.iter() for n in e.attrib
+                    if "href" in n or n.startswith("on") or n == "style"]
+        assert re.sub(r"\s+", "", plain(nasty)) in texts(svg)
+    assert "<script" not in graph.inline(fitted.svg, nasty, fitted.scale).replace(
+        "&lt;script", "")
+    assert not (tmp_path / "ran").exists()
+
+
+def test_the_printed_picture_fits_its_box_with_its_text_as_large_as_it_can(bundle):
+    tree = largest(bundle)
+    box = (780, 470)
+    fitted = graph.fit(tree, bundle.labels, "en", *box)
+    width, height = graph.size(fitted.svg)
+    assert width * fitted.scale <= box[0] + 0.5 and height * fitted.scale <= box[1] + 0.5
+    for columns in graph.FIT_COLUMNS:  # no other wrap width prints it larger
+        svg = graph.render_svg(graph.dot_source(tree, bundle.labels, "en",
+                                                graph.compact(columns)))
+        w, h = graph.size(svg)
+        assert graph.smallest_font(svg) * min(1, box[0] / w, box[1] / h) \
+            <= fitted.smallest_text + 1e-9

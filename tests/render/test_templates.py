@@ -136,6 +136,8 @@ SLOTS = {  # the slots the parts fill, so what fills them is on the page too
     "handbook-xref": "{text}{title}{page}", "handbook-see": "{title}{page}",
     "handbook-chapter-sources": "{publishers}{title}{page}",
     "handbook-footer": "{title}{date}", "handbook-page-of": "{page}{pages}",
+    "flow-picture-caption": "{link}", "handbook-flow-see": "{page}",
+    "handbook-flow-title": "{title}", "handbook-flow-caption": "{page}",
 }
 
 
@@ -164,6 +166,9 @@ def _caller() -> str:
 
 CASES: dict[tuple[str, str], dict] = {
     ("guide.html", "start_button"): {"href": HOSTILE, "label": W.label("start-wizard")},
+    ("guide.html", "flow_picture"): {"w": W, "src": HOSTILE, "alt": HOSTILE, "width": HOSTILE,
+                                     "height": HOSTILE, "anchor": HOSTILE,
+                                     "text_anchor": HOSTILE},
     ("guide.html", "target"): {"w": W, "tree": TREE, "node": "r", "anchor": lambda *a: HOSTILE,
                                "condition": lambda when: CORE},
     ("guide.html", "question"): {"w": W, "tree": TREE, "question": TREE["questions"]["q"],
@@ -181,7 +186,8 @@ CASES: dict[tuple[str, str], dict] = {
         {"name": CORE, "docs": [{"name": T, "examples": [T], "note": T}]}]},
     ("boxes.html", "hotline"): {"heading": CORE, "level": 2, "box_id": HOSTILE,
                                 "contacts": CORE},
-    ("boxes.html", "start_links"): {"links": [{"href": HOSTILE, "title": CORE}]},
+    ("boxes.html", "start_links"): {"links": [{"href": HOSTILE, "title": CORE}],
+                                    "action": CORE},
     ("boxes.html", "search"): {"w": W, "site_root": HOSTILE,
                                "messages": [("search-none", HOSTILE)]},
     ("boxes.html", "downloads"): {"w": W, "editions": [
@@ -205,6 +211,9 @@ CASES: dict[tuple[str, str], dict] = {
         "anchor": HOSTILE, "text": HOSTILE, "kind": HOSTILE, "page": CORE,
         "lines": [{"anchor": "a", "text": HOSTILE, "kind": "k", "page": "1", "lines": []}]}]},
     ("handbook.html", "chapter"): {"anchor": HOSTILE, "body": CORE},
+    ("handbook.html", "flow_see"): {"w": W, "anchor": HOSTILE, "page": CORE},
+    ("handbook.html", "flow_page"): {"w": W, "anchor": HOSTILE, "title": CORE, "picture": CORE,
+                                     "page": CORE},
     ("handbook.html", "sources"): {"w": W, "sources": [
         {"title": T, "publisher": T, "address": CORE, "reviewed": HOSTILE}]},
     ("handbook.html", "footer"): {"w": W, "date": HOSTILE},

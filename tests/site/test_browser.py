@@ -86,7 +86,9 @@ def test_a_whole_wizard_path_works_with_javascript_off(browser, server, site_bun
     tree = site_bundle.trees["pin-reset"]
     path = longest_path(tree)
     page.goto(server + PREFIX[lang])
-    page.get_by_role("link", name=tree["title"][lang], exact=True).click()
+    # the home page's button: the tree's title, then that it asks questions
+    start = f'{tree["title"][lang]} {site_bundle.labels["start-wizard"][lang]}'
+    page.get_by_role("link", name=start, exact=True).click()
     answers: dict = {}
     for qid, oid in path["answers"]:
         question = tree["questions"][qid]
@@ -108,6 +110,55 @@ def test_a_whole_wizard_path_works_with_javascript_off(browser, server, site_bun
     assert page.locator("h1").inner_text() == outcome["title"][lang]
     page.locator(".tebiki-restart a").click()
     assert page.locator("h1").inner_text() == first["text"][lang]
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_without_javascript_the_answers_so_far_lead_back_to_their_questions(
+        browser, server, site_bundle, lang):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375,
+                                                                        "height": 667})
+    page = context.new_page()
+    tree = site_bundle.trees["pin-reset"]
+    path = longest_path(tree)["answers"]
+    assert len(path) >= 3
+    wizard = server + PREFIX[lang] + "wizard/pin-reset/"
+
+    def label(qid: str, oid: str) -> str:
+        return next(o for o in tree["questions"][qid]["options"] if o["id"] == oid)["label"][lang]
+
+    page.goto(wizard)
+    for n, (_qid, oid) in enumerate(path):
+        # every question past the first lists the answers so far, each with its Change link
+        rows = page.eval_on_selector_all(
+            ".tebiki-answers__row",
+            "rows => rows.map(r => [r.querySelector('dt').innerText,"
+            " r.querySelector('dd').innerText, r.querySelector('a').href])")
+        assert rows == [[tree["questions"][q]["text"][lang], label(q, o),
+                         wizard + "".join(x + "/" for _q, x in path[:k]) + f"#tebiki-answer-{o}"]
+                        for k, (q, o) in enumerate(path[:n])]
+        page.click(f'a.tebiki-option[data-option="{oid}"]')
+    assert page.locator(".tebiki-answers__row").count() == len(path)
+    # change the second answer: its question again, the answer given then marked
+    qid, oid = path[1]
+    page.locator(".tebiki-answers__row").nth(1).locator("a").click()
+    assert page.url == wizard + path[0][1] + f"/#tebiki-answer-{oid}"
+    assert page.locator("h1").inner_text() == tree["questions"][qid]["text"][lang]
+    earlier = page.locator(".tebiki-option__earlier")
+    assert earlier.count() == len(tree["questions"][qid]["options"])
+    visible = page.locator(".tebiki-option__earlier:visible")
+    assert visible.count() == 1
+    assert visible.inner_text() == site_bundle.labels["earlier-answer"][lang]
+    assert page.locator(f"#tebiki-answer-{oid} .tebiki-option__earlier").is_visible()
+    # the question stays in view above the marked answer
+    assert page.locator("h1").bounding_box()["y"] >= 0
+    # Back marks the answer it took back, too
+    page.go_back()
+    page.click(".tebiki-back")
+    last = path[-1]
+    assert page.url.endswith(f"#tebiki-answer-{last[1]}")
+    assert page.locator(f"#tebiki-answer-{last[1]} .tebiki-option__earlier").is_visible()
+    assert page.locator(".tebiki-option__earlier:visible").count() == 1
     context.close()
 
 

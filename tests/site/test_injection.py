@@ -208,3 +208,23 @@ def test_the_handbook_title_is_text_not_markup(injected):
 
     title = PdfReader(injected["site"] / "downloads" / "tebiki-handbook-en.pdf").metadata["/Title"]
     assert "<script data-xss>" in title and "&lt;" not in title
+
+
+def test_the_flow_pictures_show_the_payloads_as_text(injected):
+    """Titles, questions and answers are drawn into the SVG files the site serves: there
+    they are text of <text> elements, never elements or attributes of their own."""
+    import xml.etree.ElementTree as ET
+
+    from tebiki.render import graph
+
+    svg = "{http://www.w3.org/2000/svg}"
+    pictures = sorted(injected["site"].rglob("flow.svg"))
+    assert pictures
+    for path in pictures:
+        root = ET.fromstring(path.read_text(encoding="utf-8"))
+        assert {e.tag.replace(svg, "") for e in root.iter()} <= set(graph.ALLOWED), path
+        assert not [name for e in root.iter() for name in e.attrib
+                    if "href" in name or name.startswith("on") or name == "style"], path
+        text = "".join(t.text or "" for t in root.iter(svg + "text"))
+        assert "<script" in text and "xss-img" in text, path  # shown, as text
+        assert JINJA_RAN not in text and BLOCK_RAN not in text

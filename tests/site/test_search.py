@@ -61,6 +61,10 @@ FIRST: dict[str, list[tuple[str, str]]] = {
         ("暗証番号のちがい", "pins/"),
         ("よくある質問", "faq/"),
         ("何回まちがえるとロック", "faq/"),
+        ("何回間違えるとロック", "faq/"),
+        ("何回まちがえたらロックされる", "faq/"),
+        ("暗証番号を教えてと言われた", "safety/"),
+        ("詐欺", "safety/"),
     ],
     "en": [
         ("forgot pin", "wizard/pin-reset/"),
@@ -91,15 +95,21 @@ FIRST: dict[str, list[tuple[str, str]]] = {
         ("someone called asking for my pin", "safety/"),
         ("four pins", "pins/"),
         ("questions and answers", "faq/"),
+        ("how many tries", "faq/"),
+        ("how many times can i enter a wrong pin", "faq/"),
+        ("someone phoned asking for my pin", "safety/"),
+        ("scam", "safety/"),
     ],
 }
 
 # Queries whose answer is one section of a page: the first result links to it.
 SECTION: dict[str, list[tuple[str, str]]] = {
     "ja": [("電話で暗証番号を聞かれた", "safety/#phishing"),
-           ("何回まちがえるとロック", "faq/#tries")],
+           ("何回まちがえるとロック", "faq/#tries"),
+           ("何回間違えるとロック", "faq/#tries")],
     "en": [("write down pin", "safety/#writing-down"),
-           ("someone called asking for my pin", "safety/#phishing")],
+           ("someone called asking for my pin", "safety/#phishing"),
+           ("how many tries", "faq/#tries")],
 }
 
 # Words of the page for web teams (code, its own title): none may bring it up.
@@ -264,3 +274,17 @@ def test_the_wizards_entries_name_pages_that_exist(site, site_bundle):
             tree = site_bundle.trees[entry["id"]]
             assert entry["keywords"] == tree["keywords"][lang]
             assert entry["title"] and entry["summary"]
+
+
+def test_the_pages_search_words_name_sections_that_exist(site):
+    for lang, prefix in PREFIX.items():
+        entries = json.loads((site / "pagefind" / f"tebiki-pages.{lang}.json")
+                             .read_text(encoding="utf-8"))
+        assert {(e["url"], e["anchor"]) for e in entries} >= {(prefix + "faq/", "tries"),
+                                                             (prefix + "safety/", "phishing")}
+        for entry in entries:
+            html = (site / entry["url"] / "index.html").read_text(encoding="utf-8")
+            assert f'id="{entry["anchor"]}"' in html, entry
+            assert entry["title"] and entry["page"] and entry["keywords"]
+            # search words are for the search only, never shown on the page
+            assert entry["keywords"][0] not in html, entry

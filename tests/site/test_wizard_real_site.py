@@ -3,6 +3,7 @@ session's one build of the site (tests/site/conftest.py)."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from tebiki.core import engine
 
 from ..conftest import poll_until
 from ..support.pyodide import SiteServer, needs_chromium, needs_node
+from ..support.walk import moment_all_in_force, start_enhanced, walk_and_compare
 
 pytestmark = [needs_node, needs_chromium, pytest.mark.browser]
 
@@ -29,6 +31,41 @@ def _longest(trees: dict) -> tuple[str, list]:
             if len(path["answers"]) > len(best[1]):
                 best = (tid, path["answers"])
     return best
+
+
+def _sample(tree: dict) -> list[list[str]]:
+    """A tree's longest path and its shortest: every question on some path, and an
+    outcome reached early."""
+    paths = sorted((len(p["answers"]), [o for _q, o in p["answers"]])
+                   for p in engine.iter_paths(tree))
+    return [paths[-1][1]] if paths[0][1] == paths[-1][1] else [paths[-1][1], paths[0][1]]
+
+
+@pytest.mark.parametrize("lang_prefix", ["", "/en"])
+def test_a_sample_of_paths_on_pyodide_draws_the_static_pages(real, browser, lang_prefix):
+    """The real wizard on the real site (its default runtime, Pyodide) walked by clicks
+    along each tree's longest and shortest paths: each state the engine draws in the
+    page is the static page at its URL (the MicroPython site's twin is in
+    test_languages.py)."""
+    out, trees = real
+    manifest = json.loads((out / "_tebiki" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["runtime"] == "pyodide"
+    with SiteServer(out) as server:
+        context = browser.new_context()
+        page = context.new_page()
+        errors: list = []
+        page.on("pageerror", lambda e: errors.append(e))
+        try:
+            checked = 0
+            moment = moment_all_in_force(trees)
+            for tid, tree in sorted(trees.items()):
+                start = f"{lang_prefix}/wizard/{tid}/"
+                start_enhanced(page, server.url(start), moment)
+                for options in _sample(tree):
+                    checked += walk_and_compare(page, start, options)
+            assert checked > len(trees) and not errors, errors
+        finally:
+            context.close()
 
 
 @pytest.mark.parametrize("lang_prefix", ["", "/en"])
@@ -93,5 +130,48 @@ def test_axe_finds_nothing_on_enhanced_real_states(real, browser):
                     results = axe.run(page, options={"runOnly": {"type": "tag",
                                                                  "values": AXE_TAGS}})
                     assert results.violations_count == 0, results.generate_report()
+        finally:
+            context.close()
+
+
+def _continue_across_trees(trees: dict) -> tuple[str, list, str]:
+    """A state of tree A whose outcome continues to tree B, where B renders with a tree
+    that A's page does not load: (A, the state's options, B)."""
+    for tid, tree in sorted(trees.items()):
+        loaded = {tid, *tree["linked_trees"]}
+        for path in engine.iter_paths(tree):
+            result = engine.next_step(tree, dict(path["answers"]))
+            for link in result.get("continue") or []:
+                other = link["tree"]
+                if {other, *trees[other]["linked_trees"]} - loaded:
+                    return tid, [o for _q, o in path["answers"]], other
+    raise AssertionError("no continue link into a tree with trees of its own")
+
+
+def test_a_page_fetches_its_tree_and_those_it_continues_to_and_others_when_needed(real, browser):
+    out, trees = real
+    tid, options, other = _continue_across_trees(trees)
+
+    def fetched(server) -> set:
+        return {re.match(r"/_tebiki/trees/(.+)-[0-9a-f]{12}\.json$", r["path"])[1]
+                for r in server.requests if r["path"].startswith("/_tebiki/trees/")}
+
+    with SiteServer(out) as server:
+        context = browser.new_context()
+        page = context.new_page()
+        try:
+            page.goto(server.url(f"/wizard/{tid}/" + "".join(o + "/" for o in options)))
+            poll_until(page, "document.documentElement.dataset.tebiki === 'ready'")
+            page.wait_for_timeout(300)
+            assert fetched(server) == {tid, *trees[tid]["linked_trees"]}
+            page.evaluate("window.__sameDocument = true")
+            page.click(f'#tebiki-wizard .tebiki-links a[href*="/{other}/"]')
+            page.wait_for_url(re.compile(f"/wizard/{other}/"))
+            poll_until(page, "(t) => document.getElementById('tebiki-wizard').dataset.tree"
+                             " === t", other)
+            # answered in the page, with the trees that state needs fetched then
+            assert page.evaluate("window.__sameDocument") is True
+            assert fetched(server) == {tid, *trees[tid]["linked_trees"], other,
+                                       *trees[other]["linked_trees"]}
         finally:
             context.close()

@@ -85,13 +85,18 @@ def node(*args: str, stdin: str) -> tuple[str, str]:
     return proc.stdout, proc.stderr
 
 
-def run_on_micropython(compiled: Path, requests: list[dict],
-                       guides: list[str]) -> tuple[float, list[dict]]:
-    """(boot time in ms, responses) of the engine on MicroPython, one Node process."""
-    out, err = node("run", str(compiled), json.dumps(guides), stdin=json.dumps(requests))
-    boot = re.search(r"booted in (\d+) ms", err)
-    assert boot, err
-    return float(boot.group(1)), json.loads(out)
+def run_on_micropython(runtime: Path, requests: list[dict]) -> tuple[float, list[dict]]:
+    """(boot time in ms, responses) of the engine on MicroPython in Node, booted from a
+    built runtime folder (`_tebiki/` of a site with runtime: micropython) exactly as the
+    browser's worker boots it: the same boot module, the same files."""
+    proc = subprocess.run(["node", str(BROWSER / "node_engine.mjs"), "run", str(runtime)],
+                          input=json.dumps(requests), capture_output=True, text=True,
+                          timeout=300)
+    if proc.returncode != 0:
+        pytest.fail(f"node_engine.mjs run failed:\n{proc.stderr[-3000:]}")
+    boot = re.search(r"booted in (\d+) ms", proc.stderr)
+    assert boot, proc.stderr
+    return float(boot.group(1)), json.loads(proc.stdout)
 
 
 def exec_on_micropython(code: str) -> str:

@@ -96,9 +96,10 @@ def compile_content(content: Path, out: Path) -> Path:
 
 
 def build_runtime(content: Path, workdir: Path, variant: str = "fast",
-                  guides: bool = True) -> tuple[Path, Path]:
-    """The runtime for `content` in a site folder, and the compiled bundle beside it:
-    (site dir, compiled dir). With `guides`, outcomes link to a guide per tree."""
+                  guides: bool = True, runtime: str = "pyodide") -> tuple[Path, Path]:
+    """The runtime (`pyodide` or `micropython`) for `content` in a site folder, and the
+    compiled bundle beside it: (site dir, compiled dir). With `guides`, outcomes link to
+    a guide per tree."""
     bundle = load_bundle(content, languages=LANGUAGES, today=BUILD_DAY,
                          holidays=SITE.holidays)
     compiled = workdir / "compiled"
@@ -107,7 +108,7 @@ def build_runtime(content: Path, workdir: Path, variant: str = "fast",
     site.mkdir(parents=True, exist_ok=True)
     try:
         runtime_for(content).write(site, bundle, set(bundle.trees) if guides else set(),
-                                   variant=variant)
+                                   runtime=runtime, variant=variant)
     except BrowserRuntimeError as exc:
         pytest.fail(str(exc))
     return site, compiled
@@ -136,6 +137,25 @@ def states(tree: dict) -> list[dict]:
             add(dict(answers[:n]))
         for n in range(len(answers)):
             add(dict(answers[:n] + answers[n + 1:]))
+    return found
+
+
+def change_requests(tid: str, tree: dict) -> list[dict]:
+    """Render requests as the page script makes them when an answer is changed: each
+    question of each path asked again (its answer given before, `earlier`), and
+    each answered otherwise, with the later answers kept (`answered`)."""
+    found: list[dict] = []
+    for path in engine.iter_paths(tree):
+        answers = dict(path["answers"])
+        for n, (question, option) in enumerate(path["answers"]):
+            lang = ("ja", "en")[n % 2]
+            rest = {q: o for q, o in answers.items() if q != question}
+            found.append({"tree": tid, "answers": rest, "earlier": answers, "lang": lang,
+                          "now": None})
+            for other in tree["questions"][question]["options"]:
+                if other["id"] != option:
+                    found.append({"tree": tid, "answers": {**answers, question: other["id"]},
+                                  "answered": question, "lang": lang, "now": None})
     return found
 
 
@@ -244,19 +264,21 @@ class SiteServer:
 
     It records every request (path, headers, body bytes sent); `csp` adds a
     Content-Security-Policy header to every response; paths under any of
-    `missing` answer 404; `max_age` sends Cache-Control (not for manifest.json,
-    which the worker revalidates anyway); `headers(path)` may return more headers
-    for a path (like Access-Control-Allow-Origin).
+    `missing` answer 404; paths under any of `stall` get no answer until the
+    server closes (a line too slow to use); `max_age` sends Cache-Control (not for
+    manifest.json, which the worker revalidates anyway); `headers(path)` may return
+    more headers for a path (like Access-Control-Allow-Origin).
     """
 
     def __init__(self, root: Path, csp: str | None = None, missing: tuple = (),
-                 max_age: int | None = None, headers=None) -> None:
+                 max_age: int | None = None, headers=None, stall: tuple = ()) -> None:
         import functools
         import http.server
         import threading
 
         self.root = root
         self.requests: list[dict] = []
+        self.stalled = threading.Event()  # set on close: stalled requests end then
         server = self
 
         class Handler(http.server.SimpleHTTPRequestHandler):
@@ -270,6 +292,10 @@ class SiteServer:
                 server.requests.append(self.record)
                 if any(self.path.startswith(m) for m in missing):
                     self.send_error(404)
+                    return None
+                if any(self.path.startswith(m) for m in stall):
+                    server.stalled.wait(120)
+                    self.send_error(503)
                     return None
                 return super().send_head()
 
@@ -303,6 +329,7 @@ class SiteServer:
         return self.origin + path
 
     def close(self) -> None:
+        self.stalled.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 

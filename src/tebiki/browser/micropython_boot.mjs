@@ -1,30 +1,45 @@
 // Boot the tebiki engine on MicroPython's WebAssembly port, the lighter runtime
 // (npm @micropython/micropython-webassembly-pyscript, pinned in package.json).
 //
-// Today only Node uses it (micropython_engine.mjs: the parity test and the
-// benchmark); a Web Worker would boot the same way. It answers the calls
-// boot.mjs answers for Pyodide, with the very same Python files: the bridge
-// tebiki.core.bridge over tebiki.core.engine and tebiki.core.render.
+// The wizard's Web Worker imports it (as the manifest of a site with
+// `runtime: micropython` names it) and calls `bootEngine`, exactly as it calls
+// boot.mjs's on Pyodide; so does node_engine.mjs in Node (the parity test, the
+// benchmark). It answers the calls boot.mjs answers, with the very same Python
+// files: the bridge tebiki.core.bridge over tebiki.core.engine and
+// tebiki.core.render.
 //
 // `manifest` names what to load, its paths relative to wherever `resolve`
 // points (URLs in a browser, paths in Node):
-//   modules: {"tebiki/engine.py": path, ...}  written into MicroPython's
-//            in-memory file system under /lib (on its sys.path);
+//   micropython: {index}  the folder of micropython.mjs and micropython.wasm;
+//   modules: {"tebiki/core/engine.mpy": path, ...}  written into MicroPython's
+//            in-memory file system under /lib (on its sys.path): the engine's
+//            files as MicroPython bytecode (or as sources, .py);
 //   labels:  path of labels.json;   trees: {id: path of the compiled tree};
 //   guides:  the tree ids that have a guide page.
-// `loadMicroPython` is the package's export (the caller imports it: a static
-// import in Node, a URL in a worker).
 
+export function bootEngine(options) {
+  const { manifest, resolve } = options;
+  // micropython.mjs loads micropython.wasm from beside itself.
+  const loadMicroPython = import(resolve(manifest.micropython.index + "micropython.mjs"))
+    .then((module) => module.loadMicroPython);
+  return bootMicroPythonEngine({ ...options, loadMicroPython });
+}
+
+// `loadMicroPython` is the package's export, or a promise of it (bootEngine imports
+// it from the site while the engine's files download). `readBytes` reads a file
+// as bytes (the bytecode); without it, `readText` reads the modules.
 export async function bootMicroPythonEngine({ loadMicroPython, manifest, resolve, readText,
-                                              stdout, stderr, preload = [] }) {
-  // Fetch the modules, trees and labels while MicroPython starts.
+                                              readBytes, stdout, stderr, preload = [] }) {
+  // Fetch the modules (bytecode, .mpy, when the build could compile them), trees and
+  // labels while MicroPython starts.
   const modules = Object.entries(manifest.modules)
-    .map(([file, rel]) => [file, readText(resolve(rel))]);
+    .map(([file, rel]) => [file, (readBytes ?? readText)(resolve(rel))]);
   const labels = readText(resolve(manifest.labels));
   const trees = new Map(preload.filter((id) => id in manifest.trees)
     .map((id) => [id, readText(resolve(manifest.trees[id]))]));
   // The package's default heap (1 MB) grows as needed: a larger start measured no faster.
-  const mp = await loadMicroPython({
+  const load = await loadMicroPython;
+  const mp = await load({
     stdout: stdout ?? (() => {}),
     stderr: stderr ?? (() => {}),
   });
@@ -40,28 +55,37 @@ export async function bootMicroPythonEngine({ loadMicroPython, manifest, resolve
   bridge.set_labels(await labels);
   bridge.set_guides(JSON.stringify(manifest.guides ?? []));
 
+  const linked = new Map(); // tree id -> the trees its outcomes continue to
   async function tree(id) {
     if (!(id in manifest.trees)) throw new Error(`no tree ${id}`);
     if (!trees.has(id)) trees.set(id, readText(resolve(manifest.trees[id])));
     const text = await trees.get(id);
     if (text !== null) {
+      linked.set(id, Object.keys(JSON.parse(text).linked_trees ?? {}));
       bridge.add_tree(text);
       trees.set(id, Promise.resolve(null)); // handed to Python: drop the text
     }
   }
-  // Continue links are placed exactly only with every tree loaded.
+  // A state renders with its tree and the trees its outcomes continue to (a
+  // continue link lands on a state of those, found by walking them); other trees
+  // are fetched only when a step goes there.
+  async function treesFor(id) {
+    await tree(id);
+    await Promise.all(linked.get(id).filter((other) => other in manifest.trees).map(tree));
+  }
   const everyTree = () => Promise.all(Object.keys(manifest.trees).map(tree));
 
   return {
     micropython: mp,
     everyTree,
+    treesFor,
     async step(treeId, answers, now = null) {
       await tree(treeId);
       return bridge.step(treeId, JSON.stringify(answers), now);
     },
     // `request`: {tree, lang, now, answers | options}, see tebiki.core.bridge.render.
     async render(request) {
-      await everyTree();
+      await treesFor(request.tree);
       return bridge.render(JSON.stringify(request));
     },
     modules() {

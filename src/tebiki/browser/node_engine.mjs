@@ -1,11 +1,12 @@
-// The engine on Pyodide in Node, for build steps and tests (never shipped).
+// The engine in Node, for build steps, tests and benchmarks (never shipped).
 //
-//   node pyodide/node_engine.mjs compile-stdlib PYODIDE_DIR OUT_ZIP
+//   node node_engine.mjs compile-stdlib PYODIDE_DIR OUT_ZIP
 //       compile the stock standard library zip to bytecode inside Pyodide
-//   node pyodide/node_engine.mjs run RUNTIME_DIR < requests.json > responses.json
-//       boot from a vendored runtime folder (the one holding manifest.json),
-//       exactly as the browser worker does, then answer a JSON array of
-//       requests, in order, in this one process:
+//   node node_engine.mjs run RUNTIME_DIR < requests.json > responses.json
+//       boot from a built runtime folder (the one holding manifest.json) with
+//       the boot module its manifest names (Pyodide or MicroPython), exactly
+//       as the browser worker does, then answer a JSON array of requests, in
+//       order, in this one process:
 //         {"op": "step", "tree": id, "answers": {...}, "now": "2026-11-28T09:30" | null}
 //         {"op": "render", "tree": id, "lang": "ja", "now": ..., "answers": {...} | "options": [...]}
 //         {"op": "modules"}
@@ -18,8 +19,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { bootEngine } from "./boot.mjs";
-
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 async function compileStdlib(pyodideDir, outZip) {
@@ -41,11 +40,13 @@ async function run(runtimeDir) {
   const manifest = JSON.parse(fs.readFileSync(base + "manifest.json", "utf8"));
   const requests = JSON.parse(fs.readFileSync(0, "utf8"));
   const started = performance.now();
+  const { bootEngine } = await import(base + manifest.boot);
   const engine = await bootEngine({
     manifest,
     // Files only: drop nothing but join paths (no URLs, no query strings here).
     resolve: (rel) => base + rel,
     readText: async (file) => fs.readFileSync(file, "utf8"),
+    readBytes: async (file) => new Uint8Array(fs.readFileSync(file)),
     stderr: (line) => process.stderr.write(line + "\n"),
   });
   process.stderr.write(`booted in ${Math.round(performance.now() - started)} ms\n`);

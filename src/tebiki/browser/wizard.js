@@ -12,7 +12,8 @@
 //
 // Privacy: nothing is sent anywhere (the worker only fetches the site's own
 // fixed files), no cookies, no localStorage; checklist ticks stay in this
-// tab's sessionStorage.
+// tab's sessionStorage, each under the outcome and the answers that led to it,
+// and "start again" clears the tree's.
 //
 // Cost: with Save-Data on, or on a connection the browser rates 2G or 3G, the
 // engine is not fetched at all; elsewhere it starts once the page is idle.
@@ -62,18 +63,33 @@ function whenIdle(task) {
 
 // --- checklist ticks: this tab only --------------------------------------------------------
 
+// A tick belongs to one outcome page: its key is the tree, the answers that led
+// there (option ids, the same in every language) and the box's id. The same
+// document on another outcome, or on this outcome for someone else (other
+// answers), is ticked on its own.
+function statePath(root) {
+  const answers = parseAnswers(root.getAttribute(C.DATA_ANSWERS));
+  return [root.getAttribute(C.DATA_TREE), ...Object.values(answers)].join("/") + "/";
+}
+
+function tickKey(root, box) {
+  return C.CHECK_KEY + statePath(root) + box.id;
+}
+
 function keepTicks(root) {
   restoreTicks(root);
-  // "Print my plan": the outcome with this tab's ticks, through the print stylesheet.
   root.addEventListener("click", (event) => {
+    // "Print my plan": the outcome with this tab's ticks, through the print stylesheet.
     if (event.target.closest?.(`[${C.PRINT_ATTR}]`)) window.print();
+    // Start again: this tree's ticks go with its answers (engine or plain link alike).
+    if (event.target.closest?.(`.${C.RESTART_CLASS} a`)) clearTicks(root.getAttribute(C.DATA_TREE));
   });
   root.addEventListener("change", (event) => {
     const box = event.target;
     if (!box.matches?.(TICK_BOXES) || !box.id) return;
     try {
-      if (box.checked) sessionStorage.setItem(C.CHECK_KEY + box.id, "1");
-      else sessionStorage.removeItem(C.CHECK_KEY + box.id);
+      if (box.checked) sessionStorage.setItem(tickKey(root, box), "1");
+      else sessionStorage.removeItem(tickKey(root, box));
     } catch {
       // storage off: the tick still works on this page
     }
@@ -83,10 +99,21 @@ function keepTicks(root) {
 function restoreTicks(root) {
   for (const box of root.querySelectorAll(TICK_BOXES)) {
     try {
-      box.checked = box.id !== "" && sessionStorage.getItem(C.CHECK_KEY + box.id) === "1";
+      box.checked = box.id !== "" && sessionStorage.getItem(tickKey(root, box)) === "1";
     } catch {
       return;
     }
+  }
+}
+
+function clearTicks(tree) {
+  try {
+    const prefix = C.CHECK_KEY + tree + "/";
+    for (const key of Object.keys(sessionStorage)) {
+      if (key.startsWith(prefix)) sessionStorage.removeItem(key);
+    }
+  } catch {
+    // storage off: nothing was kept
   }
 }
 
@@ -106,6 +133,9 @@ function enhance(region) {
   }
   let state = "booting"; // -> "ready" | "gone"
   let timeZone = null;
+  // What the state was drawn from: the tree, the answers (with those the path no
+  // longer takes, kept for when it comes back to them) and, after Back or Change,
+  // `earlier`: every answer given so far, the one asked again included.
   let current = {
     tree: region.getAttribute(C.DATA_TREE),
     answers: parseAnswers(region.getAttribute(C.DATA_ANSWERS)),
@@ -144,7 +174,7 @@ function enhance(region) {
       else reject(new Error(msg.error));
     }
   });
-  worker.postMessage({ type: "init" });
+  worker.postMessage({ type: "init", tree: current.tree });
 
   function render(request) {
     return new Promise((resolve, reject) => {
@@ -202,10 +232,12 @@ function enhance(region) {
     if (url.pathname === location.pathname && url.hash) return; // an anchor on this page
     event.preventDefault();
     const token = ++latest;
-    render(requestFor(link, url))
+    const request = requestFor(link, url);
+    render(request)
       .then((result) => {
         if (token !== latest) return;
         current = { tree: result.tree, answers: result.answers };
+        if (request.earlier) current.earlier = request.earlier;
         history.pushState({ ...history.state, tebiki: current }, "",
           new URL(result.url, wizardRoot).href);
         show(result, { quiet: false });
@@ -216,21 +248,25 @@ function enhance(region) {
   }
 
   // What a link asks for. Answers the path no longer takes are kept, so an
-  // earlier answer can be changed without losing the later ones that still apply.
+  // earlier answer can be changed without losing the later ones that still apply;
+  // the renderer then names the ones it kept (`answered`), and a question asked
+  // again marks the answer given before (`earlier`).
   function requestFor(link, url) {
-    const answers = { ...current.answers };
+    const known = { ...current.earlier, ...current.answers };
     if (link.hasAttribute(C.DATA_OPTION) && region.getAttribute(C.DATA_STATE) === "question") {
-      answers[region.getAttribute(C.DATA_NODE)] = link.getAttribute(C.DATA_OPTION);
-      return { tree: current.tree, answers };
+      const question = region.getAttribute(C.DATA_NODE);
+      const answers = { ...known, [question]: link.getAttribute(C.DATA_OPTION) };
+      return { tree: current.tree, answers, answered: question };
     }
-    if (link.hasAttribute(C.DATA_QUESTION)) {
-      delete answers[link.getAttribute(C.DATA_QUESTION)];
-      return { tree: current.tree, answers };
-    }
-    if (link.classList.contains(C.BACK_CLASS)) {
-      const path = Object.keys(parseAnswers(region.getAttribute(C.DATA_ANSWERS)));
-      if (path.length) delete answers[path[path.length - 1]];
-      return { tree: current.tree, answers };
+    // Change asks its question again, Back the last one asked: without its answer,
+    // which the question then marks as the one given before.
+    const path = Object.keys(parseAnswers(region.getAttribute(C.DATA_ANSWERS)));
+    const again = link.hasAttribute(C.DATA_QUESTION) ? link.getAttribute(C.DATA_QUESTION)
+      : link.classList.contains(C.BACK_CLASS) ? path[path.length - 1] : undefined;
+    if (again !== undefined) {
+      const answers = { ...known };
+      delete answers[again];
+      return { tree: current.tree, answers, earlier: known };
     }
     // Start again, another tree: the state the URL names.
     const [tree, ...options] = url.pathname.slice(wizardRoot.pathname.length)
@@ -278,11 +314,16 @@ function enhance(region) {
       if (focused >= 0) focusables(region)[focused]?.focus();
       return;
     }
-    document.getElementById(C.HEADING_ID)?.focus();
-    // Emptied first, so the same title twice is still announced.
+    // The notice naming the earlier answers a change kept sits above the heading:
+    // focus the heading without scrolling the notice out of view.
+    const kept = region.querySelector(`.${C.KEPT_CLASS}`);
+    document.getElementById(C.HEADING_ID)?.focus(kept ? { preventScroll: true } : undefined);
+    kept?.scrollIntoView({ block: "start" });
+    // Emptied first, so the same title twice is still announced; with it, the
+    // notice (the renderer's words).
     status.textContent = "";
     setTimeout(() => {
-      status.textContent = result.title;
+      status.textContent = kept ? `${result.title}\n${kept.innerText.trim()}` : result.title;
     }, 50);
   }
 }

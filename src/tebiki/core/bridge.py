@@ -80,6 +80,9 @@ def render(request: str) -> str:
     is an embed page, see tebiki.embed), and either `answers`
     (question to option; answers the path no longer takes are kept and used
     when it comes back to them) or `options` (the option ids of a state URL).
+    Optional, from the page script: `earlier` (question to option: what the
+    visitor answered before, marked on a question asked again) and `answered`
+    (the question just answered: a notice names the answers kept past it).
     Returns JSON: `tree`, `html` (the region, its links relative to the state's own
     URL, as on the static page), `title` (plain text), `url` (the state's URL
     relative to the wizard's root folder), `answers` (the answers asked for,
@@ -97,7 +100,8 @@ def render(request: str) -> str:
     root = "../" * (len(options) + 1)
     guide = f"{root}../{GUIDE}/{tree_id}/" if tree_id in _guides else None
     html = state_html.render_state(result, _labels, lang, root=root, now=now, trees=_trees,
-                                    guide_url=guide, embed=bool(req.get("embed")))
+                                    guide_url=guide, embed=bool(req.get("embed")),
+                                    earlier=req.get("earlier"), answered=req.get("answered"))
     return dumps({
         "tree": tree_id,
         "html": html,

@@ -12,6 +12,10 @@ HINT_ID = "tebiki-hint"
 CHECK_CLASS = "tebiki-check"  # a checklist tick box (kept in this tab's sessionStorage)
 BACK_CLASS = "tebiki-back"  # the link back to the state before
 OPTION_CLASS = "tebiki-option"  # an answer to the question (with data-option)
+ANSWER_ID = "tebiki-answer-"  # + option id: an answer's id; Back and Change links end in
+# `#tebiki-answer-<option>`, so the page they lead to marks the answer given before
+KEPT_CLASS = "tebiki-kept"  # the notice naming earlier answers a changed answer kept
+RESTART_CLASS = "tebiki-restart"  # around the "start again" link (it clears this tree's ticks)
 HIDDEN_CLASS = "tebiki-visually-hidden"  # text for screen readers only
 JS_CLASS = "tebiki-js"  # on <html> once the page script runs
 PRINT_ATTR = "data-tebiki-print"  # the "print my plan" button
@@ -30,5 +34,7 @@ DATA_QUESTION = "data-question"  # on a Change link: the question it asks again
 # performance marks the benchmark reads
 MARK_READY = "tebiki-ready"
 MARK_STEP = "tebiki-step"
-CHECK_KEY = "tebiki-check:"  # sessionStorage key prefix of a tick, + the box's id
+# sessionStorage key of a tick: this prefix, the state's path (tree/option/.../: the
+# answers that led to the outcome, in no language), then the box's id
+CHECK_KEY = "tebiki-check:"
 

@@ -1,7 +1,8 @@
 """Where every state of a wizard lives: the one layout of states and URLs.
 
 A tree's wizard is a folder, `wizard/<tree>/` beside `guide/<tree>/` in each
-language's part of the site; each state (the answers so far, in the order the
+language's part of the site (the guide's folder also holds the tree's whole
+flow as a picture, `guide/<tree>/flow.svg`); each state (the answers so far, in the order the
 questions were asked) is a folder below it, one segment per answer:
 `wizard/pin-reset/signature/holder/`. The embed pages use the same layout
 under `embed/`. Static pages, embed pages, the browser bridge and the tests
@@ -16,6 +17,7 @@ WIZARD = "wizard"  # the wizard states' folder in each language's part of the si
 EMBED = "embed"  # the same states, for a frame on another site
 GUIDE = "guide"  # a tree's whole guide: guide/<tree>/
 RUNTIME = "_tebiki"  # the in-browser runtime, once for the whole site
+FLOW = "flow.svg"  # a tree's whole flow as a picture, in its guide's folder
 
 
 def states(tree: dict) -> list:
@@ -54,6 +56,11 @@ def up_from_state(options: list) -> str:
 def guide_url(states_root: str, tree_id: str) -> str:
     """A tree's guide page, from the folder of the states (wizard/ or embed/)."""
     return states_root + "../" + GUIDE + "/" + tree_id + "/"
+
+
+def flow_path(tree_id: str) -> str:
+    """A tree's flow picture, from the root of its language: 'guide/<tree>/flow.svg'."""
+    return GUIDE + "/" + tree_id + "/" + FLOW
 
 
 def answers_for(tree: dict, options: list) -> dict:

@@ -26,6 +26,7 @@ from datetime import date, datetime
 
 from . import engine
 from .contract import (
+    ANSWER_ID,
     BACK_CLASS,
     CHECK_CLASS,
     DATA_ANSWERS,
@@ -40,9 +41,11 @@ from .contract import (
     HEADING_ID,
     HIDDEN_CLASS,
     HINT_ID,
+    KEPT_CLASS,
     OPTION_CLASS,
     PRINT_ATTR,
     REGION_ID,
+    RESTART_CLASS,
 )
 from .layout import state_url
 
@@ -251,7 +254,8 @@ def _moment(now: object) -> datetime | None:
 
 def render_state(result: dict, labels: dict, lang: str, *, root: str,
                  now: object = None, trees: dict | None = None,
-                 guide_url: str | None = None, embed: bool = False) -> str:
+                 guide_url: str | None = None, embed: bool = False,
+                 earlier: dict | None = None, answered: str | None = None) -> str:
     """The wizard region for one `engine.next_step` result.
 
     `root` ends with '/'. `now` (browser only) turns on the open-now notes.
@@ -261,6 +265,11 @@ def render_state(result: dict, labels: dict, lang: str, *, root: str,
     `embed` is for a page shown in a frame on another site (tebiki.embed): the
     region says so (`data-embed`), and links that leave the wizard (the guide,
     the sources) open in a new tab and say so, so the frame stays the wizard.
+    `earlier` and `answered` come from the page script only (a static page cannot
+    know them): `earlier` (question to option) is what the visitor answered
+    before, marked on a question asked again; `answered` is the question just
+    answered, and when the path went on past it on answers kept from before, a
+    notice names them (see `kept_notice`).
     """
     words = Words(labels, lang)
     options = [a["option"] for a in result["answers"]]
@@ -281,11 +290,15 @@ def render_state(result: dict, labels: dict, lang: str, *, root: str,
     if embed:
         attrs.append((DATA_EMBED, "true"))
     head = "<div " + " ".join(f'{k}="{esc(v)}"' for k, v in attrs) + ">"
+    top = _back_link(words, root, result["tree"], options)
+    notice = kept_notice(result, words, answered)
+    if notice:
+        top.append(notice)
     if result["type"] == "question":
-        body = _question(result, words, root, options)
+        body = _question(result, words, root, options, earlier)
     else:
         body = _outcome(result, words, root, options, _moment(now), trees, guide_url, embed)
-    return head + "\n" + body + "\n</div>\n"
+    return head + "\n" + "\n".join(top + [body]) + "\n</div>\n"
 
 
 def page_title(result: dict, lang: str) -> str:
@@ -307,17 +320,21 @@ def day_labels(days: list) -> list:
 
 
 def _back_link(words: Words, root: str, tree: str, options: list) -> list:
-    """The Back link of a state past the first question (none at the start)."""
+    """The Back link of a state past the first question (none at the start); it
+    names the answer it takes back, which the page before marks (`answer_href`)."""
     if not options:
         return []
-    back = state_url(root, tree, options[:-1])
+    back = answer_href(root, tree, options, len(options) - 1)
     return [f'<p class="tebiki-back-wrap"><a class="{BACK_CLASS}" href="{esc(back)}">'
             f'{words.label("back")}</a></p>']
 
 
-def _question(result: dict, words: Words, root: str, options: list) -> str:
+def _question(result: dict, words: Words, root: str, options: list,
+              earlier: dict | None = None) -> str:
     tree = result["tree"]
-    parts = _back_link(words, root, tree, options)
+    # the answer given before to this very question, when the page script knows it
+    before = earlier.get(result["id"]) if earlier else None
+    parts = []
     parts.append(f'<p class="tebiki-caption">{words.text(result["tree_title"])}</p>')
     parts.append(f'<h1 id="{HEADING_ID}" class="tebiki-heading" tabindex="-1">'
                  f'{words.text(result["text"])}</h1>')
@@ -331,14 +348,16 @@ def _question(result: dict, words: Words, root: str, options: list) -> str:
         hint = ""
         if option.get("hint"):
             hint = f'<span class="tebiki-option__hint">{words.text(option["hint"])}</span>'
-        items.append(f'<li><a class="{OPTION_CLASS}" href="{esc(href)}" '
-                     f'{DATA_OPTION}="{esc(option["id"])}">'
+        items.append(f'<li><a class="{OPTION_CLASS}" id="{ANSWER_ID}{esc(option["id"])}" '
+                     f'href="{esc(href)}" {DATA_OPTION}="{esc(option["id"])}"'
+                     f'{earlier_attr(option["id"] == before)}>'
                      f'<span class="tebiki-option__label">{words.text(option["label"])}</span>'
-                     f'{hint}</a></li>')
+                     f'{earlier_tag(words, option["id"] == before)}{hint}</a></li>')
     parts.append(f'<ul class="tebiki-options" aria-labelledby="{HEADING_ID}"{described}>'
                  + "".join(items) + "</ul>")
     if options:
-        parts.append(f'<p class="tebiki-restart"><a href="{esc(state_url(root, tree, []))}">'
+        parts.append(_answers(result, words, root, options, "your-answers-so-far"))
+        parts.append(f'<p class="{RESTART_CLASS}"><a href="{esc(state_url(root, tree, []))}">'
                      f'{words.label("start-again")}</a></p>')
     return "\n".join(parts)
 
@@ -346,7 +365,7 @@ def _question(result: dict, words: Words, root: str, options: list) -> str:
 def _outcome(result: dict, words: Words, root: str, options: list, now: datetime | None,
              trees: dict | None, guide_url: str | None, embed: bool = False) -> str:
     tree = result["tree"]
-    parts = _back_link(words, root, tree, options)
+    parts = []
     parts.append('<div class="tebiki-panel">')
     parts.append(f'<p class="tebiki-caption">{words.text(result["tree_title"])}</p>')
     parts.append(f'<h1 id="{HEADING_ID}" class="tebiki-heading" tabindex="-1">'
@@ -367,7 +386,7 @@ def _outcome(result: dict, words: Words, root: str, options: list, now: datetime
         parts.append(_h(2, words.label("continue"), "tebiki-continue"))
         parts.append('<ul class="tebiki-links">' + "".join(links) + "</ul>")
     parts.append(_answers(result, words, root, options))
-    parts.append(f'<p class="tebiki-restart"><a href="{esc(state_url(root, tree, []))}">'
+    parts.append(f'<p class="{RESTART_CLASS}"><a href="{esc(state_url(root, tree, []))}">'
                  f'{words.label("start-again")}</a></p>')
     if guide_url:
         parts.append(f'<p class="tebiki-guide-link"><a href="{esc(guide_url)}"'
@@ -386,12 +405,55 @@ def continue_options(link: dict, trees: dict | None) -> list:
     return list(answers.values())
 
 
-def _answers(result: dict, words: Words, root: str, options: list) -> str:
+# --- the answers so far (check your answers), and what a change kept ----------------------
+
+
+def answer_href(root: str, tree: str, options: list, n: int) -> str:
+    """The state that asks the n-th question of a path again, with the answer given
+    there as its fragment: the page marks that answer (CSS :target; no script)."""
+    return state_url(root, tree, options[:n]) + "#" + ANSWER_ID + options[n]
+
+
+def earlier_attr(mine: bool) -> str:
+    """An answer's attribute when the page script knows it was the one given before."""
+    return ' aria-current="true"' if mine else ""
+
+
+def earlier_tag(words: Words, mine: bool) -> str:
+    """"Your earlier answer" in an answer's link: shown when the page script knows
+    it is, or when the page's address names that answer (wizard.css, `:target`)."""
+    hidden = "" if mine else " hidden"
+    return f'<span class="tebiki-option__earlier"{hidden}>{words.label("earlier-answer")}</span>'
+
+
+def kept_notice(result: dict, words: Words, answered: str | None) -> str:
+    """The answers a change kept: after `answered` (the question just answered), the
+    path went on with answers the visitor gave before, so their questions were
+    not asked again; the notice names each, so the reader can check them ('' when
+    the next question is simply the next one)."""
+    if not answered:
+        return ""
+    asked = [a["question"] for a in result["answers"]]
+    if answered not in asked:
+        return ""
+    kept = result["answers"][asked.index(answered) + 1:]
+    if not kept:
+        return ""
+    rows = "".join("<li>" + words.field(words.text(a["text"]),
+                                        "<strong>" + words.text(a["label"]) + "</strong>")
+                   + "</li>" for a in kept)
+    return (f'<div class="{KEPT_CLASS}"><p>{words.label("kept-answers")}</p>'
+            f"<ul>{rows}</ul></div>")
+
+
+def _answers(result: dict, words: Words, root: str, options: list,
+             heading: str = "your-answers") -> str:
+    """The answers so far, each with a Change link to the state that asks it again."""
     if not result["answers"]:
         return ""
     rows = []
     for n, answer in enumerate(result["answers"]):
-        href = state_url(root, result["tree"], options[:n])
+        href = answer_href(root, result["tree"], options, n)
         hidden = words.label("change-answer", question=words.text(answer["text"]))
         rows.append(f'<div class="tebiki-answers__row"><dt>{words.text(answer["text"])}</dt>'
                     f'<dd>{words.text(answer["label"])}</dd>'
@@ -399,7 +461,7 @@ def _answers(result: dict, words: Words, root: str, options: list) -> str:
                     f'{DATA_QUESTION}="{esc(answer["question"])}">{words.label("change")}'
                     f'<span class="{HIDDEN_CLASS}"> ({hidden})</span>'
                     '</a></dd></div>')
-    return (_h(2, words.label("your-answers"), "tebiki-your-answers")
+    return (_h(2, words.label(heading), "tebiki-your-answers")
             + '\n<dl class="tebiki-answers">' + "".join(rows) + "</dl>")
 
 

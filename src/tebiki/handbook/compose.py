@@ -10,7 +10,10 @@ site's (tebiki.render.macros) with a print medium:
   number; a guide's own start button is left out; a search box is left out;
 - links between pages point into the handbook, with page numbers; links to
   other sites print their address after the title; phone numbers are text;
-- tick boxes are drawn boxes, to tick with a pen (tebiki.handbook.paper).
+- tick boxes are drawn boxes, to tick with a pen (tebiki.handbook.paper);
+- a guide's flow picture is a page of its own, landscape, after the guide's
+  chapter (tebiki.render.graph lays it out to print its texts as large as the
+  page allows); the guide says on which page it is.
 
 Around them: a cover (the title, the date the content was last checked, the
 home page's hotline box), a contents page with page numbers, and a last
@@ -34,6 +37,7 @@ from tebiki.handbook.paper import (
     chapter_anchor,
     first_section,
     headings,
+    local_id,
     local_ids,
     print_links,
     tick_boxes,
@@ -41,6 +45,7 @@ from tebiki.handbook.paper import (
     wrap_blocks,
 )
 from tebiki.load.content import Bundle
+from tebiki.render import graph
 from tebiki.render import guide as render_html
 from tebiki.render.macros import Page, table
 from tebiki.render.templates import HtmlWords, Markup, core_html, page_html, part
@@ -48,6 +53,10 @@ from tebiki.site.config import SiteConfig
 
 HOME = "index.md"
 PLACEHOLDER = "00"
+MM = 72 / 25.4  # points
+# Where a flow picture goes on its landscape page (handbook.css, `@page flow`: A4 less
+# its margins, less the heading above and the caption below), in points.
+FLOW_BOX = (275 * MM, 168 * MM)
 
 
 class HandbookError(Exception):
@@ -119,6 +128,7 @@ class Composer:
         self.chapters = [Chapter(p, chapter_anchor(p)) for p in self.chapter_paths]
         self.targets: list = []  # every anchor whose page number is printed
         self.page: Page | None = None  # the content page being rendered
+        self.flows: list = []  # trees whose guide the chapter being rendered shows
         self.macros = table(lambda: self.page, lambda: self)
 
     # page numbers and links into the handbook
@@ -150,6 +160,29 @@ class Composer:
 
     def wizard_link(self, page: Page, tree_id: str, text: str | None) -> str:
         return render_html.block(self.see_tree(tree_id, text))
+
+    def flow_picture(self, page: Page, tree_id: str) -> str:
+        """On paper the picture has a page of its own after the chapter: say which."""
+        if tree_id not in self.flows:
+            self.flows.append(tree_id)
+        anchor = flow_anchor(tree_id)
+        return render_html.block(part("handbook.html", "flow_see", w=self.w, anchor=anchor,
+                                      page=self.page_ref(anchor)))
+
+    def flow_page(self, tree_id: str, chapter: Chapter) -> Markup:
+        """A tree's whole flow, scaled to its landscape page."""
+        tree = self.bundle.trees[tree_id]
+        try:
+            fitted = graph.fit(tree, self.bundle.labels, self.lang, *FLOW_BOX)
+        except graph.GraphError as exc:
+            raise HandbookError(str(exc)) from exc
+        name = self.words.label_plain("handbook-flow-title",
+                                      title=self.words.plain(tree["title"]))
+        picture = graph.inline(fitted.svg, name, fitted.scale)
+        words = self.page_ref(local_id(chapter.anchor, f"{tree_id}-questions"))
+        return part("handbook.html", "flow_page", w=self.w, anchor=flow_anchor(tree_id),
+                    title=core_html(self.words.text(tree["title"])),
+                    picture=page_html(picture), page=words)
 
     def search_box(self, page: Page) -> str:
         return ""
@@ -207,9 +240,14 @@ class Composer:
     # the parts of the handbook
 
     def compose(self) -> Document:
+        drawn: set = set()
         for chapter in self.chapters:
+            self.flows = []
             body = self.render_page(chapter.path, chapter.used)
             chapter.html = self.for_print(body, chapter.path, chapter.anchor)
+            for tree_id in [t for t in self.flows if t not in drawn]:  # each drawn once
+                chapter.html += str(self.flow_page(tree_id, chapter))
+                drawn.add(tree_id)
         targets = list(self.targets)  # only the home page's hotline box is used
         home = self.for_print(self.render_page(HOME, []), HOME, "cover")
         self.targets = targets
@@ -283,6 +321,10 @@ class Composer:
     def footer(self) -> str:
         return str(part("handbook.html", "footer", w=self.w,
                         date=self.long_date(self.content_date())))
+
+
+def flow_anchor(tree_id: str) -> str:
+    return f"flow-{tree_id}"
 
 
 def compose_all(bundle: Bundle, site: SiteConfig, *, epoch: int,

@@ -79,6 +79,7 @@ LABELS: dict[str, Label] = {
     # the wizard
     "back": _PLAIN, "change": _PLAIN, "start-again": _PLAIN, "start-wizard": _PLAIN,
     "print-plan": _PLAIN, "read-guide": _PLAIN,
+    "your-answers-so-far": _PLAIN, "earlier-answer": _PLAIN, "kept-answers": _PLAIN,
     "change-answer": _label("question"),
     # the guide pages
     "guide-questions": _PLAIN, "guide-outcomes": _PLAIN, "guide-first": _PLAIN,
@@ -89,6 +90,10 @@ LABELS: dict[str, Label] = {
     "only-if": _label("cond"),
     "cond-answer": _label("question", "option"),
     "cond-not": _label("cond"),
+    "flow-picture-alt": _label("title", "questions", "outcomes"),
+    "flow-picture-caption": _label("link"),
+    "flow-picture-open": _PLAIN,
+    "guide-nav-title": _label("title"),
     # search, the 404 page, the header
     "search": _PLAIN, "search-label": _PLAIN, "search-button": _PLAIN,
     "search-needs-js": _PLAIN, "search-loading": _PLAIN, "search-failed": _PLAIN,
@@ -115,6 +120,9 @@ LABELS: dict[str, Label] = {
     "handbook-size-kb": _label("n"),
     "handbook-size-mb": _label("n"),
     "handbook-xref": _label("page", "text", "title"),
+    "handbook-flow-title": _label("title"),
+    "handbook-flow-see": _label("page"),
+    "handbook-flow-caption": _label("page"),
 }
 
 # Labels looked up with a fallback, so they may be missing: a contact's language

@@ -111,6 +111,31 @@ def read_source(path: Path, display: str) -> tuple[Source | None, list[Problem]]
     return source, [Problem(display, line, message) for line, message in converter.problems]
 
 
+def front_matter(text: str, display: str) -> tuple[Source | None, list[Problem]]:
+    """The YAML front matter of a Markdown page (between its first two `---` lines),
+    with the lines of the page; None when the page has none."""
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        return None, []
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        return None, [Problem(display, 1, "the front matter has no closing `---` line")]
+    # one empty line first, for the opening `---`: the parser's lines are the page's
+    block = "\n" + "\n".join(lines[1:end]) + "\n"
+    node, problem_at = _compose(block)
+    if problem_at is not None:
+        return None, [Problem(display, *problem_at)]
+    source = Source(display, None)
+    if node is None:
+        return source, []
+    converter = _Converter(source.lines)
+    try:
+        source.data = converter.convert(node, (), 0)
+    except _Fail as fail:
+        return None, [Problem(display, fail.line, fail.message)]
+    return source, [Problem(display, line, message) for line, message in converter.problems]
+
+
 def read_regular_file(path: Path, limit: int) -> tuple[bytes | None, str | None]:
     """The bytes of `path`, or None and why not: only a regular file of at most `limit`
     bytes is read. A FIFO would block forever and /dev/zero never ends, so the file is

@@ -15,11 +15,13 @@ text), so nothing from content can become a link, a script or a style there.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
 import unicodedata
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 
 from tebiki.core.render import Words, plain
 
@@ -74,9 +76,9 @@ def wrap(text: str, columns: int = WRAP) -> list[str]:
     return lines or [""]
 
 
-def dot_string(text: str) -> str:
+def dot_string(text: str, columns: int = WRAP) -> str:
     """A DOT double-quoted string whose lines are `text`'s wrapped lines, centred."""
-    lines = [line.replace("\\", "\\\\").replace('"', '\\"') for line in wrap(text)]
+    lines = [line.replace("\\", "\\\\").replace('"', '\\"') for line in wrap(text, columns)]
     return '"' + "\\n".join(lines) + '"'
 
 
@@ -109,22 +111,51 @@ def question_numbers(tree: dict) -> dict[str, int]:
     return {qid: n for n, (qid, _q) in enumerate(_questions_in_order(tree), 1)}
 
 
-def dot_source(tree: dict, labels: dict, lang: str) -> str:
+@dataclass(frozen=True)
+class Style:
+    """How roomy the picture is. The screen's has space around its texts; paper's is
+    compact, with every text the same size, so that scaled to fit a page the
+    smallest text stays as large as it can."""
+
+    columns: int = WRAP
+    nodesep: float = 0.35
+    ranksep: float = 0.45
+    pad: float = 0.2
+    node_font: int = 12
+    edge_font: int = 10
+    node_margin: str = "0.15,0.08"
+
+
+SCREEN = Style()
+
+
+def compact(columns: int) -> Style:
+    return Style(columns=columns, nodesep=0.15, ranksep=0.2, pad=0.05, edge_font=12,
+                 node_margin="0.08,0.04")
+
+
+def dot_source(tree: dict, labels: dict, lang: str, style: Style = SCREEN) -> str:
     """The tree as a Graphviz graph, in one language."""
     words = Words(labels, lang)
     numbers = question_numbers(tree)
+
+    def label(text: str) -> str:
+        return dot_string(text, style.columns)
+
     out = ["digraph flow {",
-           f'  graph [rankdir=TB, nodesep=0.35, ranksep=0.45, fontname="{FONT}", '
-           'bgcolor="white", pad=0.2];',
-           f'  node [fontname="{FONT}", fontsize=12, shape=box, style="rounded,filled", '
-           'fillcolor="#ffffff", color="#1d5b79", penwidth=1.4, margin="0.15,0.08"];',
-           f'  edge [fontname="{FONT}", fontsize=10, color="#555555", arrowsize=0.7];',
+           f'  graph [rankdir=TB, nodesep={style.nodesep}, ranksep={style.ranksep}, '
+           f'fontname="{FONT}", bgcolor="white", pad={style.pad}];',
+           f'  node [fontname="{FONT}", fontsize={style.node_font}, shape=box, '
+           'style="rounded,filled", fillcolor="#ffffff", color="#1d5b79", penwidth=1.4, '
+           f'margin="{style.node_margin}"];',
+           f'  edge [fontname="{FONT}", fontsize={style.edge_font}, color="#555555", '
+           'arrowsize=0.7];',
            '  start [shape=circle, width=0.18, label="", style=filled, fillcolor="#1d5b79"];']
     for qid, question in tree["questions"].items():
         text = f"{numbers[qid]}. {plain(question['text'][lang])}"
-        out.append(f'  "q:{qid}" [label={dot_string(text)}];')
+        out.append(f'  "q:{qid}" [label={label(text)}];')
     for oid, outcome in tree["outcomes"].items():
-        out.append(f'  "o:{oid}" [label={dot_string(plain(outcome["title"][lang]))}, '
+        out.append(f'  "o:{oid}" [label={label(plain(outcome["title"][lang]))}, '
                    'fillcolor="#e7f1f5", penwidth=2.2];')
     for rid in tree["routes"]:
         out.append(f'  "r:{rid}" [shape=diamond, label="", width=0.3, height=0.3, '
@@ -146,20 +177,23 @@ def dot_source(tree: dict, labels: dict, lang: str) -> str:
         for target, options in targets.items():
             if len(options) > 1:  # one line (or more) per answer, each marked
                 options = ["• " + o for o in options]
-            label = "\\n".join(dot_string(o)[1:-1] for o in options)
-            out.append(f'  "q:{qid}" -> {node(target)} [label="{label}"];')
+            text = "\\n".join(label(o)[1:-1] for o in options)
+            out.append(f'  "q:{qid}" -> {node(target)} [label="{text}"];')
     for rid, entries in tree["routes"].items():
         for entry in entries:
             cond = (words.label_plain("guide-otherwise") if entry.get("when") is None
                     else _condition(tree, entry["when"], words))
-            out.append(f'  "r:{rid}" -> {node(entry["goto"])} [label={dot_string(cond)}, '
+            out.append(f'  "r:{rid}" -> {node(entry["goto"])} [label={label(cond)}, '
                        'style=dashed];')
     out.append("}")
     return "\n".join(out) + "\n"
 
 
+@functools.lru_cache(maxsize=256)
 def render_svg(dot: str) -> str:
-    """Lay the graph out with Graphviz's `dot`; the SVG, checked and made tidy."""
+    """Lay the graph out with Graphviz's `dot`; the SVG, checked and made tidy. (Kept:
+    a build draws each picture for the site and again for the handbook, and `tebiki
+    serve` redraws on every change.)"""
     exe = shutil.which("dot")
     if exe is None:
         raise GraphError("Graphviz is not installed: run `make system` (Debian's graphviz "
@@ -199,3 +233,58 @@ def clean_svg(svg: str) -> str:
 def tree_svg(tree: dict, labels: dict, lang: str) -> str:
     """The picture of one tree in one language."""
     return render_svg(dot_source(tree, labels, lang))
+
+
+def size(svg: str) -> tuple[float, float]:
+    """The picture's width and height in points, as Graphviz drew it."""
+    root = ET.fromstring(svg)
+    return tuple(float(root.attrib[name].removesuffix("pt")) for name in ("width", "height"))
+
+
+def smallest_font(svg: str) -> float:
+    """The smallest text of the picture, in points at its own size."""
+    return min(float(t.attrib["font-size"]) for t in ET.fromstring(svg).iter(f"{{{SVG_NS}}}text"))
+
+
+@dataclass(frozen=True)
+class Fitted:
+    svg: str
+    scale: float  # of the picture as drawn, to fit the box
+
+    @property
+    def smallest_text(self) -> float:
+        """The smallest text once scaled, in points."""
+        return smallest_font(self.svg) * self.scale
+
+
+# Lines of 20 to 40 columns: narrow boxes make a tall picture, wide ones a wide picture.
+FIT_COLUMNS = (20, 24, 28, 32, 36, 40)
+
+
+def fit(tree: dict, labels: dict, lang: str, width: float, height: float) -> Fitted:
+    """The compact picture that fits a box of `width` x `height` points with its smallest
+    text the largest: each wrap width is tried, as a tree's shape decides which is best."""
+    best: Fitted | None = None
+    for columns in FIT_COLUMNS:
+        svg = render_svg(dot_source(tree, labels, lang, compact(columns)))
+        w, h = size(svg)
+        found = Fitted(svg, min(1.0, width / w, height / h))
+        if best is None or found.smallest_text > best.smallest_text:
+            best = found
+    return best
+
+
+def inline(svg: str, label: str, scale: float = 1.0) -> str:
+    """The picture to put inside an HTML page: no ids (the page has its own), no
+    tooltips naming nodes by their ids, one accessible name, drawn at `scale`."""
+    root = ET.fromstring(svg)
+    for parent in root.iter():
+        for child in [c for c in parent if c.tag == f"{{{SVG_NS}}}title"]:
+            parent.remove(child)
+        parent.attrib.pop("id", None)
+        parent.attrib.pop("class", None)
+    w, h = size(svg)
+    root.attrib.update({"width": f"{w * scale:.1f}pt", "height": f"{h * scale:.1f}pt",
+                        "role": "img", "aria-label": label})
+    ET.register_namespace("", SVG_NS)
+    return ET.tostring(root, encoding="unicode")

@@ -170,9 +170,11 @@ def _anchor(tree_id: str, kind: str, node: str) -> str:
 
 
 def tree_guide(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
-               used: list | None = None, start_button: bool = True) -> str:
+               used: list | None = None, start_button: bool = True,
+               picture: str = "") -> str:
     """Every question (its options and where each leads) and every outcome in full;
-    with `start_button` (the web), a button that starts the wizard first."""
+    with `start_button` (the web), a button that starts the wizard first; then
+    `picture` (the medium's: the flow picture, or where to find it)."""
     tree = get_tree(bundle, tree_id)
     words = Words(bundle.labels, lang)
     if used is not None:
@@ -182,6 +184,7 @@ def tree_guide(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
         out.append(block(part("guide.html", "start_button",
                               href=state_url(wizard_root, tree_id, []),
                               label=core_html(words.label("start-wizard")))))
+    out.append(picture)
     out.append(md_heading(2, words.label("guide-questions"), f"{tree_id}-questions"))
     first = engine.resolve(tree, tree["start"], {})[1]
     for n, (qid, question) in enumerate(_questions_in_order(tree), 1):
@@ -399,7 +402,8 @@ def start_links(bundle: Bundle, tree_ids: list, lang: str, *, wizard_root: str) 
     links = [{"href": state_url(wizard_root, tree_id, []),
               "title": core_html(words.text(get_tree(bundle, tree_id)["title"]))}
              for tree_id in tree_ids]
-    return block(part("boxes.html", "start_links", links=links))
+    return block(part("boxes.html", "start_links", links=links,
+                      action=core_html(words.label("start-wizard"))))
 
 
 def wizard_link(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
@@ -410,6 +414,22 @@ def wizard_link(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
     label = inline(text) if text else words.label("start-wizard")
     return block(part("guide.html", "start_button", href=state_url(wizard_root, tree_id, []),
                       label=core_html(label)))
+
+
+def flow_figure(bundle: Bundle, tree_id: str, lang: str, *, src: str,
+                size: tuple[float, float]) -> str:
+    """A tree's flow picture on its guide page: an image whose text alternative is the
+    flow in words below it (its alt says so, its caption links there), and a link
+    to the picture full size. `size` is the picture's own, in points."""
+    tree = get_tree(bundle, tree_id)
+    words = Words(bundle.labels, lang)
+    alt = words.label_plain("flow-picture-alt", title=words.plain(tree["title"]),
+                            questions=words.label_plain("guide-questions"),
+                            outcomes=words.label_plain("guide-outcomes"))
+    width, height = (round(points * 4 / 3) for points in size)  # CSS pixels
+    return block(part("guide.html", "flow_picture", w=HtmlWords(words), src=src, alt=alt,
+                      width=width, height=height, anchor=f"{tree_id}-flow",
+                      text_anchor=f"{tree_id}-questions"))
 
 
 SEARCH_LABELS = ("search-results", "search-none", "search-loading", "search-failed",

@@ -7,7 +7,8 @@ tebiki.site.plugin) and for paper (tebiki.handbook); what differs between the
 two is a `Medium`: a wizard link is a button on the web and a cross reference
 with a page number on paper; a search box, the handbook's download links and
 the widget's code exist on the web only; a page's sources are a list of links
-on the web and one line on paper.
+on the web and one line on paper; a guide's flow picture is an image with a
+link to it full size on the web, and a page of its own on paper.
 
 Each macro renders in the language of the page being rendered and notes the
 records it showed in `page.used`, so `page_sources()` can list where the page's
@@ -32,6 +33,7 @@ class Medium(Protocol):
 
     def start_links(self, page: Page, tree_ids: list) -> str: ...
     def wizard_link(self, page: Page, tree_id: str, text: str | None) -> str: ...
+    def flow_picture(self, page: Page, tree_id: str) -> str: ...
     def search_box(self, page: Page) -> str: ...
     def handbook_link(self, page: Page) -> str: ...
     def embed_snippets(self, page: Page, tree_ids: list, way: str) -> str: ...
@@ -59,10 +61,12 @@ def table(page: Callable[[], Page], medium: Callable[[], Medium]) -> dict[str, C
     one language after another, and one page after another."""
 
     def tree_guide(tree_id):
-        """A tree's whole flow: every question, option and outcome."""
+        """A tree's whole flow: every question, option and outcome, and the picture."""
         p = page()
+        guide.get_tree(p.bundle, tree_id)
         return guide.tree_guide(p.bundle, tree_id, p.lang, wizard_root=p.wizard_root,
-                                used=p.used, start_button=medium().start_buttons)
+                                used=p.used, start_button=medium().start_buttons,
+                                picture=medium().flow_picture(p, tree_id))
 
     def outcome(tree_id, outcome_id, level=3):
         """One outcome in full, with a heading."""

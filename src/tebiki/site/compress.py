@@ -5,7 +5,9 @@ Apache with rewrite rules, most CDNs, `tebiki host`) sends `page.html.br` to a
 browser that accepts Brotli, `page.html.gz` to one that accepts gzip, and the
 file itself otherwise. Every text and wasm file over 1 KB gets both copies,
 when they are smaller; files that are compressed already (the search index,
-zip archives, PDFs, images) are left alone.
+PDFs, images) are left alone. Zip archives are tried too: the runtime's
+standard library is a zip of stored (uncompressed) entries, which Brotli
+compresses as a whole; a deflated zip saves under 5 % and gets no copy.
 
 Brotli at its best setting is slow (about 20 s for Pyodide's 9.6 MB wasm on
 this kind of machine), so each result is cached by the SHA-256 of its input:
@@ -23,9 +25,11 @@ from pathlib import Path
 import brotli
 
 MIN_SIZE = 1024
-# What compresses: text formats, and wasm (a binary that still halves).
+# What compresses: text formats (the engine's .py files too), wasm and MicroPython
+# bytecode (binaries that still halve), and zips (the runtime's stdlib is stored
+# uncompressed for this).
 SUFFIXES = frozenset({".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt",
-                      ".map", ".wasm", ".webmanifest"})
+                      ".map", ".wasm", ".webmanifest", ".py", ".mpy", ".zip"})
 ENCODINGS = {".br": "br", ".gz": "gzip"}
 KEEP_BELOW = 0.95  # a copy must save at least 5 %, or it is not worth a second file
 

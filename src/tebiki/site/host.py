@@ -30,9 +30,10 @@ from typing import ClassVar
 YEAR = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 # A name that changes whenever the content does: name-<hash>.ext, name.<hash>.min.ext,
-# a folder named by version (pyodide-314.0.7/), the search index's hashed chunks.
+# a folder named by version (pyodide-314.0.7/) or content (engine-<hash>/,
+# micropython-<hash>/), the search index's hashed chunks.
 _FINGERPRINT = re.compile(r"(?:[.-][0-9a-f]{8,}(?:\.min)?\.[a-z0-9]+$)|/pyodide-[0-9.]+/"
-                          r"|/pagefind/(?:fragment|index)/|/engine-[0-9a-f]{8,}/")
+                          r"|/pagefind/(?:fragment|index)/|/(?:engine|micropython)-[0-9a-f]{8,}/")
 _EMBED = re.compile(r"^/(?:[a-z]{2,3}(?:-[A-Za-z]{2,4})?/)?embed/")
 WORKER_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"
 TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",

@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from tebiki.core import engine, layout
-from tebiki.core.render import esc, page_title, render_state
+from tebiki.core.render import Words, esc, page_title, render_state
+from tebiki.render import graph
 from tebiki.site import describe
 from tebiki.site.config import Language, SiteConfig
 
@@ -89,17 +90,43 @@ def make(bundle, language: Language, guides: set) -> list[WizardPage]:
     return made
 
 
+def flow_pictures(files: Files, config, bundle, language: Language) -> dict:
+    """Every tree's whole flow as a picture in one language: an SVG file in its guide's
+    folder (tebiki.core.layout.flow_path), drawn now by Graphviz (no script in the
+    page). Returns each picture's size in points, by tree, for the pages' <img>."""
+    sizes = {}
+    for tree_id, tree in bundle.trees.items():
+        svg = graph.tree_svg(tree, bundle.labels, language.code)
+        files.append(File.generated(config, language.prefix + layout.flow_path(tree_id),
+                                    content=svg))
+        sizes[tree_id] = graph.size(svg)
+    return sizes
+
+
 def guides(files: Files, bundle) -> set:
     """The one rule for which trees have a guide page: a content page guide/<tree>.md
     (in some language) for a tree the content has."""
     if bundle is None:
         return set()
-    found = set()
-    for f in files:
-        uri = f.src_uri
-        if uri.startswith(layout.GUIDE + "/") and uri.endswith(".md"):
-            found.add(uri[len(layout.GUIDE) + 1:].split(".")[0])
+    found = {guide_of(f.src_uri) for f in files}
     return found & set(bundle.trees)
+
+
+def guide_of(src_uri: str) -> str | None:
+    """The tree whose guide a content page is (guide/<tree>.<lang>.md), or None."""
+    if src_uri.startswith(layout.GUIDE + "/") and src_uri.endswith(".md"):
+        return src_uri[len(layout.GUIDE) + 1:].split(".")[0]
+    return None
+
+
+def guide_nav_title(bundle, tree_id: str, lang: str) -> str:
+    """A guide page's title in the navigation, the browser's tab and the pager: the
+    tree's title and that this is the whole guide, so that it reads apart from the
+    start links to the same tree's wizard (which say to answer questions). Escaped:
+    the theme prints titles as HTML."""
+    words = Words(bundle.labels, lang)
+    return esc(words.label_plain("guide-nav-title",
+                                 title=words.plain(bundle.trees[tree_id]["title"])))
 
 
 def building(config, site: SiteConfig) -> Language:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import sys
+from html import unescape
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -32,14 +33,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 from tebiki.core import contract
-from tebiki.core.layout import GUIDE
+from tebiki.core.layout import GUIDE, flow_path
 from tebiki.core.render import esc
 from tebiki.load.content import Bundle, compile_content, load_content
-from tebiki.render import guide
+from tebiki.load.problems import display_path
+from tebiki.render import graph, guide
 from tebiki.render.macros import Page, table
 from tebiki.render.templates import part
 from tebiki.site import config as site_config
-from tebiki.site import describe, embed, pages, runtime
+from tebiki.site import describe, embed, pages, runtime, search
 
 THEME = Path(__file__).with_name("theme")
 DOWNLOADS = "downloads"  # the printed handbooks' folder in the site
@@ -65,6 +67,9 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
         self.partial_labels: dict = {}  # the labels of content with errors (while serving)
         self.serving = False
         self.guides: set = set()
+        self.flows: dict = {}  # tree -> its flow picture's size (points), this language
+        # lang -> page url -> its sections' search words (tebiki.site.search)
+        self.search_words: dict[str, dict[str, list[dict]]] = {}
         self.wizard = pages.WizardPages()
         self.page: Page | None = None
         self._registered = False
@@ -144,8 +149,14 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
     def on_files(self, files, config):
         pages.one_error_page(config, self.site)
         self.guides = pages.guides(files, self.bundle)
+        self.flows = {}
         if self.bundle is not None:
             self.wizard.add(files, config, self.bundle, self.site, self.guides)
+            try:
+                self.flows = pages.flow_pictures(files, config, self.bundle,
+                                                 pages.building(config, self.site))
+            except graph.GraphError as exc:
+                raise PluginError(str(exc)) from exc
         return files
 
     @event_priority(50)  # before mkdocs-macros renders the page
@@ -163,11 +174,39 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
         fragment = self.wizard.fragment(page)
         if fragment is not None:
             html = fragment
-        elif not page.meta.get("description"):  # the front matter's, if it has one
-            page.meta["description"] = describe.of_html(html)
+        else:
+            self._search_words(page, pages.building(config, self.site).code)
+            if not page.meta.get("description"):  # the front matter's, if it has one
+                page.meta["description"] = describe.of_html(html)
+        tree_id = pages.guide_of(page.file.src_uri)
+        if self.bundle is not None and tree_id in self.guides:
+            # after the page is rendered (which sets its title from its h1), before
+            # any page's navigation is drawn
+            page.title = pages.guide_nav_title(self.bundle, tree_id,
+                                               pages.building(config, self.site).code)
         if self.problems:
             html = _problems_box(self.problems) + html
         return html
+
+    def _search_words(self, page, lang: str) -> None:
+        """The search words the page's front matter gives its sections (now that its
+        headings and their ids are known)."""
+        if not (isinstance(page.meta.get("search"), dict) and "keywords" in page.meta["search"]):
+            self.search_words.get(lang, {}).pop(page.url, None)
+            return
+        source = Path(page.file.abs_src_path)
+        headings = {item.id: unescape(item.title) for item in _toc_items(page.toc)}
+        words, problems = search.page_words(source.read_text(encoding="utf-8-sig"),
+                                            display_path(source), headings)
+        if problems:
+            for problem in problems:
+                print(problem.format(), file=sys.stderr)
+            if not self.serving:
+                raise PluginError(f"{len(problems)} error(s) in the front matter of "
+                                  f"{display_path(source)} (see above)")
+        title = unescape(page.title or "")
+        self.search_words.setdefault(lang, {})[page.url] = search.section_entries(
+            page.url, title, words, headings)
 
     def on_page_context(self, context, page, config, nav):
         language = pages.building(config, self.site)
@@ -200,6 +239,12 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
         return server
 
 
+def _toc_items(items):
+    for item in items:
+        yield item
+        yield from _toc_items(item.children)
+
+
 class _Web:
     """The macros' web side (the print side is tebiki.handbook's)."""
 
@@ -214,6 +259,13 @@ class _Web:
     def wizard_link(self, page: Page, tree_id: str, text: str | None) -> str:
         return guide.wizard_link(page.bundle, tree_id, page.lang, wizard_root=page.wizard_root,
                                  text=text)
+
+    def flow_picture(self, page: Page, tree_id: str) -> str:
+        size = self.plugin.flows.get(tree_id)
+        if size is None:  # no picture was drawn (content with errors, while serving)
+            return ""
+        return guide.flow_figure(page.bundle, tree_id, page.lang,
+                                 src=page.up + flow_path(tree_id), size=size)
 
     def search_box(self, page: Page) -> str:
         return guide.search_box(page.bundle, page.lang, site_root=page.to_site_root)

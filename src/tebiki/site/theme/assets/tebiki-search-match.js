@@ -1,5 +1,7 @@
 // Which wizards a search is about: the query against each tree's title and
 // `keywords:` (pagefind/tebiki-trees.<lang>.json, written by tebiki.site.search).
+// The same for the pages' sections that have search words in their front
+// matter (pagefind/tebiki-pages.<lang>.json: the heading and its words).
 //
 // No word segmenter: browsers split Japanese differently from each other and
 // from Pagefind's index, so texts are compared as units that need none:
@@ -14,9 +16,10 @@ const RUNS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々]+|[^\p
 
 // A tree is offered when its best phrase (or, a little discounted, all of its
 // phrases together) holds this share of the query's weight, and is at most
-// NEAR below the best tree; never more than MAX trees.
+// NEAR below the best tree; never more than MAX trees. A page's section comes
+// before the wizards only when it scores more than NEAR above the best of them.
 const THRESHOLD = 0.55;
-const NEAR = 0.15;
+export const NEAR = 0.15;
 const MAX = 2;
 const UNION_DISCOUNT = 0.9;
 // How much a phrase said whole counts beside how much of the query it holds.
@@ -71,7 +74,7 @@ class Phrase {
   }
 }
 
-// The trees as the matcher needs them (done once per page).
+// The trees (or sections: {title, keywords}) as the matcher needs them (done once per page).
 export function prepare(trees) {
   return trees.map((tree) => {
     const phrases = [tree.title, ...tree.keywords].map((text) => new Phrase([text]));
@@ -83,13 +86,16 @@ export function prepare(trees) {
 // query counts by how rare its units are among the trees (the mean over its
 // units, so a long word such as マイナンバーカード, eight units, counts once);
 // a phrase scores the weighted share of the query's words it holds.
-export function matchTrees(query, prepared) {
+// `among` is what rarity is counted in: the sections are few, so their words
+// are weighed among the trees and sections together (暗証番号 is in many trees,
+// so 「暗証番号 安全」 is no section's query).
+export function matchTrees(query, prepared, among = prepared) {
   const words = query.split(/\s+/).map(units).filter((w) => w.length);
   const asked = [...new Set(words.flat())];
   if (!asked.length || !prepared.length) return [];
-  const n = prepared.length;
+  const n = among.length;
   const weight = new Map(asked.map((unit) => {
-    const df = prepared.filter((p) => p.all.has(unit)).length;
+    const df = among.filter((p) => p.all.has(unit)).length;
     return [unit, Math.log((n + 1) / ((df || UNKNOWN_DF) + 0.5))];
   }));
   const sum = (list, f) => list.reduce((total, item) => total + f(item), 0);

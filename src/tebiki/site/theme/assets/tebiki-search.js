@@ -5,17 +5,24 @@
 //   tebiki-search-match.js), from pagefind/tebiki-trees.<lang>.json. A wizard's
 //   result links to its first question, shows the tree's summary, and lists
 //   the matching sections of its guide (or links to the whole guide).
+// - The sections a page's front matter gives search words (the words residents
+//   type that the page does not say), from pagefind/tebiki-pages.<lang>.json,
+//   matched the same way: the page comes next, its title link at that section.
 // - The pages: Pagefind (WebAssembly, same origin), which picks the index of
 //   the page's <html lang>. A result links to the section it was found in (a
 //   heading with an id), not to the top of a long guide, and names up to two
 //   more; a guide's result also offers its wizard.
+//
+// The wizards first, then the sections found by their search words (a section
+// that fits the query clearly better than any wizard, 「何回間違えるとロック」,
+// before them), then the rest of Pagefind's pages; no page is listed twice.
 //
 // Words come from data-* attributes the page renders from the labels. Results
 // are built with textContent; Pagefind's excerpts are its own escaped text with
 // <mark> around the words found, and are rebuilt from text nodes and <mark>
 // elements, so nothing in an excerpt can become markup.
 
-import { matchTrees, prepare } from "./tebiki-search-match.js";
+import { NEAR, matchTrees, prepare } from "./tebiki-search-match.js";
 
 const box = document.getElementById("tebiki-search");
 const form = box.querySelector("form");
@@ -36,6 +43,19 @@ function say(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ""));
 }
 
+// A JSON file of the search bundle; without it (a file that did not load) the
+// rest of the search still works.
+async function entries(name) {
+  try {
+    const response = await fetch(new URL(name, bundle));
+    if (!response.ok) throw new Error(`${response.status} ${response.url}`);
+    return await response.json();
+  } catch (error) {
+    console.error(error);
+    return [];
+  }
+}
+
 let pagefind = null;
 async function engine() {
   if (!pagefind) {
@@ -47,25 +67,30 @@ async function engine() {
   return pagefind;
 }
 
-// The wizards' entries; without them (a file that did not load) the pages are
-// still searched.
+// The wizards' entries.
 let trees = null;
 async function wizards() {
   if (!trees) {
-    try {
-      const response = await fetch(new URL(`tebiki-trees.${lang}.json`, bundle));
-      if (!response.ok) throw new Error(`${response.status} ${response.url}`);
-      trees = prepare((await response.json()).map((tree) => ({
-        ...tree,
-        wizard: new URL(tree.wizard, siteRoot).pathname,
-        guide: tree.guide ? new URL(tree.guide, siteRoot).pathname : null,
-      })));
-    } catch (error) {
-      console.error(error);
-      trees = [];
-    }
+    trees = prepare((await entries(`tebiki-trees.${lang}.json`)).map((tree) => ({
+      ...tree,
+      wizard: new URL(tree.wizard, siteRoot).pathname,
+      guide: tree.guide ? new URL(tree.guide, siteRoot).pathname : null,
+    })));
   }
   return trees;
+}
+
+// The pages' sections that have search words: {title (the heading), keywords,
+// page (its title), path (the page's), href (the section's)}.
+let worded = null;
+async function wordedSections() {
+  if (!worded) {
+    worded = prepare((await entries(`tebiki-pages.${lang}.json`)).map((section) => {
+      const page = new URL(section.url, siteRoot).pathname;
+      return { ...section, path: page, href: `${page}#${section.anchor}` };
+    }));
+  }
+  return worded;
 }
 
 // One-letter words (a, I, and the kana Japanese queries are split into: た, を)
@@ -171,9 +196,16 @@ function wizardResult(tree, guideResult) {
   return item;
 }
 
-function pageResult(result, tree) {
+// `lead`: the section found by its search words, which comes first.
+function pageResult(result, tree, lead) {
   const item = element("li", "tebiki-search__result");
-  const [best, ...more] = sections(result);
+  let found = sections(result);
+  if (lead) {
+    const same = found.find((s) => s.url === lead.href);
+    found = [{ url: lead.href, title: lead.title, excerpt: same && same.excerpt },
+             ...found.filter((s) => s !== same)];
+  }
+  const [best, ...more] = found;
   const page = result.meta.title || result.url;
   if (best && best.url !== result.url) {
     item.append(link(best.url, best.title, "tebiki-search__title"));
@@ -191,6 +223,18 @@ function pageResult(result, tree) {
   return item;
 }
 
+// A section found by its search words on a page Pagefind did not find (the
+// query's words are not on it).
+function sectionResult(section, tree) {
+  const item = element("li", "tebiki-search__result");
+  item.append(link(section.href, section.title, "tebiki-search__title"));
+  item.append(element("p", "tebiki-search__page", section.page));
+  if (tree) {
+    item.append(element("p", "tebiki-search__more", link(tree.wizard, words.startWizard)));
+  }
+  return item;
+}
+
 let latest = 0;
 async function run(query) {
   const ticket = ++latest;
@@ -201,10 +245,15 @@ async function run(query) {
     return;
   }
   status.textContent = words.searchLoading;
-  let offered, found;
+  let offered, leads, found;
   try {
-    const [prepared, results] = await Promise.all([wizards(), pages(query)]);
-    offered = matchTrees(query, prepared).map((m) => m.tree);
+    const [prepared, preparedSections, results] =
+      await Promise.all([wizards(), wordedSections(), pages(query)]);
+    const wizardsFound = matchTrees(query, prepared);
+    offered = wizardsFound.map((m) => m.tree);
+    const best = wizardsFound.length ? wizardsFound[0].score : 0;
+    leads = matchTrees(query, preparedSections, [...prepared, ...preparedSections])
+      .map((m) => ({ section: m.tree, first: m.score > best + NEAR }));
     found = results;
   } catch (error) {
     if (ticket === latest) status.textContent = words.searchFailed;
@@ -213,11 +262,24 @@ async function run(query) {
   }
   if (ticket !== latest) return;
   const byGuide = new Map((trees || []).filter((p) => p.tree.guide).map((p) => [p.tree.guide, p.tree]));
-  const shownGuides = new Set(offered.map((tree) => tree.guide));
-  const items = offered.map((tree) => wizardResult(tree, found.find((r) => path(r.url) === tree.guide)));
+  const shown = new Set(offered.map((tree) => tree.guide));
+  const sectionItems = (wanted) => leads.filter((lead) => lead.first === wanted).flatMap(({ section }) => {
+    if (shown.has(section.path)) return [];
+    shown.add(section.path);
+    const result = found.find((r) => path(r.url) === section.path);
+    const tree = byGuide.get(section.path);
+    return [result ? pageResult(result, tree, section) : sectionResult(section, tree)];
+  });
+  const ahead = sectionItems(true);
+  const items = [
+    ...ahead,
+    ...offered.map((tree) => wizardResult(tree, found.find((r) => path(r.url) === tree.guide))),
+    ...sectionItems(false),
+  ];
+  const listed = items.length;
   for (const result of found) {
-    if (items.length >= PAGES + offered.length) break;
-    if (shownGuides.has(path(result.url))) continue;
+    if (items.length >= PAGES + listed) break;
+    if (shown.has(path(result.url))) continue;
     items.push(pageResult(result, byGuide.get(path(result.url))));
   }
   if (!items.length) {
