@@ -57,7 +57,7 @@ def test_paths_list_closed_dates_so_a_reviewer_can_check_them():
     en = run_cli("--content", MINI, "paths", "mini", "--lang", "en").stdout
     assert "0570-783-578 (Charged) — Hours: Every day 08:30–20:00; Closed 29 Dec to 3 Jan" in en
     assert "- Counter [Weekdays 08:30–17:15; Closed 29 Dec to 3 Jan]" in en
-    assert "Hours of 0120-95-0178, 0120-601-785: Every day 24 hours\n" in en  # none of its own
+    assert "Hours of 0120-95-0178, FAX 0120-601-785: Every day 24 hours\n" in en  # none of its own
     ja = run_cli("--content", MINI, "paths", "mini", "--lang", "ja").stdout
     assert "受付時間: 毎日 08:30–20:00; 休み 12月29日〜1月3日" in ja
 
@@ -86,6 +86,11 @@ def test_usage_errors_exit_2_with_a_clear_message():
         (["paths", "mini", "--lang", "fr"], "the site's languages are ja, en"),
         (["answer", "mini", "--lang", "en", "--now", "tomorrow"], "--now"),
         (["frobnicate"], "invalid choice"),
+        # these ended in OverflowError, exit 3
+        (["check", "--review-age-months", "99999999999999999999"], "give 1 to 1200"),
+        (["host", "--port", "99999"], "'99999' is not a port"),
+        (["host", "--port", "-1"], "'-1' is not a port"),
+        (["serve", "--port", "65536"], "'65536' is not a port"),
     ]
     for args, words in cases:
         result = run_cli("--content", MINI, *args)
@@ -128,7 +133,10 @@ def test_day_lists_are_joined_by_the_labels_of_each_language(mini):
 
 
 @pytest.mark.parametrize("url", ['https://example.jp/">', "javascript:alert(1)",
-                                 "https://exa mple.jp/", "ftp://example.jp/"])
+                                 "https://exa mple.jp/", "ftp://example.jp/",
+                                 # a port that is none; a ';' that split the CSP snippet
+                                 "https://a.jp:99999/", "https://a.jp/;script-src",
+                                 "https://a.jp/a,b", "https://a.jp/%zz"])
 def test_a_published_address_that_is_not_one_is_refused_before_building(url, tmp_path):
     import os
     import subprocess
@@ -143,3 +151,126 @@ def test_a_published_address_that_is_not_one_is_refused_before_building(url, tmp
                                              or "URL isn't valid" in result.stderr)
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_graph_out_writes_only_new_svg_files_or_its_own(tmp_path, mini_copy):
+    """`graph --out which-pin.yaml` replaced the tree with a picture, exit 0; it writes a
+    .svg file that is new or that it wrote itself, never in the content folder."""
+    tree = mini_copy / "mini.yaml"
+    before = tree.read_bytes()
+    notes = tmp_path / "notes.svg"
+    notes.write_text("<svg>my own drawing</svg>")
+    base = ["--content", str(mini_copy), "graph", "mini", "--lang", "ja", "--out"]
+    refused = [
+        (str(tree), "is written to a file whose name ends in .svg"),
+        (str(ROOT / "README.md"), "is written to a file whose name ends in .svg"),
+        (str(mini_copy / "flow.svg"), "that is inside the content folder"),
+        (str(notes), "refusing to replace"),
+        (str(tmp_path), "is written to a file whose name ends in .svg"),
+    ]
+    for out, words in refused:
+        result = run_cli(*base, out)
+        assert result.returncode == 2, (out, result.stdout, result.stderr)
+        assert words in result.stderr and "nothing was written" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+    assert tree.read_bytes() == before
+    assert notes.read_text() == "<svg>my own drawing</svg>"
+    assert not (mini_copy / "flow.svg").exists()
+    flow = tmp_path / "flow.svg"
+    for _ in range(2):  # new, then its own picture again
+        result = run_cli(*base, str(flow))
+        assert result.returncode == 0, result.stderr
+        assert flow.read_text(encoding="utf-8").splitlines()[1].startswith("<svg")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_graph_file_is_readable_by_everyone_under_a_private_umask(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    flow = tmp_path / "flow.svg"
+    result = subprocess.run([sys.executable, "-m", "tebiki", "--content", MINI, "graph", "mini",
+                             "--lang", "en", "--out", str(flow)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120, preexec_fn=lambda: os.umask(0o077))
+    assert result.returncode == 0, result.stderr
+    assert flow.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_source_date_epoch_that_is_no_time_is_a_usage_error_before_any_work(tmp_path):
+    """SOURCE_DATE_EPOCH=abc gave `ValueError: invalid literal for int()`, exit 3, after the
+    content check."""
+    import os
+    import subprocess
+    import sys
+
+    for value in ("abc", "-5", "1e9", "99999999999999999999"):
+        env = {**os.environ, "SOURCE_DATE_EPOCH": value}
+        for command in (["build", "--out", str(tmp_path / "site"), "--no-handbook",
+                         "--no-search"], ["handbook", "--out", str(tmp_path / "books")]):
+            result = subprocess.run([sys.executable, "-m", "tebiki", *command], cwd=ROOT,
+                                    env=env, capture_output=True, text=True, timeout=120)
+            assert result.returncode == 2, (value, command, result.stderr)
+            assert "is not a time: give the seconds since 1970-01-01 UTC" in result.stderr
+            assert "Traceback" not in result.stderr and "passed" not in result.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_handbook_out_follows_the_output_folder_rules(tmp_path, mini_copy):
+    """It wrote its PDFs into `.`, the content folder or the home folder, exit 0."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.pdf").write_text("years of work")
+    cases = [(str(mini_copy), "it is the content folder"),
+             (str(mini_copy / "books"), "it is inside the content folder"),
+             (str(ROOT), "it is the site's project"),
+             (str(mine), "it is not empty and was not made by tebiki")]
+    for out, words in cases:
+        result = run_cli("--content", str(mini_copy), "handbook", "--out", out)
+        assert result.returncode == 2, (out, result.stdout, result.stderr)
+        assert words in result.stderr and "Traceback" not in result.stderr
+    assert (mine / "thesis.pdf").read_text() == "years of work"
+    assert sorted(p.name for p in mini_copy.iterdir()) == ["mini.yaml", "records", "ui"]
+
+
+def test_handbook_files_are_readable_by_everyone_under_a_private_umask(tmp_path, monkeypatch):
+    """Under umask 077 the PDFs were 600 in a 700 folder: a host could not serve them."""
+    import os
+
+    from tebiki import cli
+    from tebiki.handbook import printer
+
+    def fake_print(bundle, site, out, *, epoch, languages=None):
+        (out / "tebiki-handbook-en.pdf").write_bytes(b"%PDF-1.7 a handbook")
+        return {"en": printer.Printed("en", "tebiki-handbook-en.pdf", 1, 19, 0.1)}
+
+    monkeypatch.setattr(printer, "make_handbooks", fake_print)
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "books"
+    old = os.umask(0o077)
+    try:
+        assert cli.main(["handbook", "--out", str(out)]) == 0
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o755
+    assert (out / "tebiki-handbook-en.pdf").stat().st_mode & 0o777 == 0o644
+    assert (out / ".tebiki-output").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_chromium_that_does_not_start_is_one_line(tmp_path):
+    """Playwright's launch log was 15 lines; it is left to -v."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TEBIKI_CHROMIUM": "/bin/false"}
+    result = subprocess.run([sys.executable, "-m", "tebiki", "handbook", "--out",
+                             str(tmp_path / "books")], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 3, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("handbook failed: Chromium failed: ")
+    assert "(is /bin/false a working Chromium? set TEBIKI_CHROMIUM to one)" in lines[0]
+    assert lines[1] == f"(nothing was written to {tmp_path / 'books'})"
+    assert not (tmp_path / "books").exists()

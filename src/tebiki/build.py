@@ -40,14 +40,31 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUILD = 0, 1, 2, 3
 
 
 class BuildError(Exception):
-    pass
+    details = ""  # a long log behind the one-line message, printed with -v
+
+
+# The dates a build may print: 1970 to the end of 9999 (datetime's last year).
+MAX_EPOCH = 253_402_300_799
+
+
+def given_epoch() -> int | None:
+    """$SOURCE_DATE_EPOCH as a number, None when it is not set; ConfigError (a usage
+    error, before any work) when it is set to something that is not a time."""
+    given = os.environ.get("SOURCE_DATE_EPOCH")
+    if not given:
+        return None
+    if not given.isascii() or not given.isdigit() or int(given) > MAX_EPOCH:
+        raise ConfigError(f"SOURCE_DATE_EPOCH {given[:30]!r} is not a time: give the seconds "
+                          "since 1970-01-01 UTC (like 1796083200, `git log -1 --format=%ct`), "
+                          "or unset it")
+    return int(given)
 
 
 def source_date_epoch(site: SiteConfig) -> int:
     """$SOURCE_DATE_EPOCH, else the last commit's time, else the newest `reviewed:` date."""
-    given = os.environ.get("SOURCE_DATE_EPOCH")
-    if given:
-        return int(given)
+    given = given_epoch()
+    if given is not None:
+        return given
     try:
         out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=site.root, check=True,
                              capture_output=True, text=True, timeout=30).stdout.strip()
@@ -139,6 +156,7 @@ def build_site(config_file: Path, out: Path, *, content: Path | None = None,
 
     started = time.perf_counter()
     try:
+        given_epoch()
         config = load_mkdocs(config_file, content)
         site = from_mkdocs(config)
     except ConfigError as exc:
@@ -173,7 +191,10 @@ def _build(target: Output, config, site: SiteConfig, *, search: bool, handbook: 
         _build_into(target, config, site, bundle, epoch, search=search, handbook=handbook,
                     verbose=verbose)
     except BuildError as exc:
-        print(f"build failed: {exc}\n({_left_alone(target)})", file=sys.stderr)
+        if verbose and exc.details:
+            print(exc.details, file=sys.stderr)
+        hint = "; run with -v for the details" if exc.details and not verbose else ""
+        print(f"build failed: {exc}\n({left_alone(target)}{hint})", file=sys.stderr)
         return EXIT_BUILD
     except OutputError:
         raise
@@ -181,7 +202,7 @@ def _build(target: Output, config, site: SiteConfig, *, search: bool, handbook: 
         if verbose:
             traceback.print_exc()
         hint = "" if verbose else "; run with -v for the details"
-        print(f"build failed: {one_line(exc)}\n({_left_alone(target)}{hint})",
+        print(f"build failed: {one_line(exc)}\n({left_alone(target)}{hint})",
               file=sys.stderr)
         return EXIT_BUILD
     finally:
@@ -209,7 +230,9 @@ def _build_into(target: Output, config, site: SiteConfig, bundle: Bundle, epoch:
         try:
             plugin.handbooks = make_handbooks(bundle, site, books, epoch=epoch)
         except HandbookError as exc:
-            raise BuildError(f"the handbook (PDF): {exc}") from exc
+            error = BuildError(f"the handbook (PDF): {exc}")
+            error.details = exc.details
+            raise error from exc
     run_mkdocs(config, staging, verbose)
     if books:
         (books / MARKER).unlink()
@@ -217,7 +240,9 @@ def _build_into(target: Output, config, site: SiteConfig, bundle: Bundle, epoch:
     try:
         Runtime(site).write(staging, bundle, plugin.guides)
     except BrowserRuntimeError as exc:
-        raise BuildError(f"adding the in-browser wizard failed: {exc}") from exc
+        error = BuildError(f"adding the in-browser wizard failed: {exc}")
+        error.details = exc.details
+        raise error from exc
     try:
         icon = favicon_data_url(site.docs_dir / config.theme["favicon"])
         write_embed(bundle, staging, site, plugin.guides, icon)
@@ -239,7 +264,7 @@ def _build_into(target: Output, config, site: SiteConfig, bundle: Bundle, epoch:
     target.publish(staging)
 
 
-def _left_alone(target: Output) -> str:
+def left_alone(target: Output) -> str:
     if target.path.exists():
         return f"the previous {target.path} was left as it was"
     return f"nothing was written to {target.path}"

@@ -92,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
                           "(compressed files, cache headers)")
     host.add_argument("site", type=Path, nargs="?", default=Path("site"))
     host.add_argument("--bind", default="127.0.0.1")
-    host.add_argument("--port", type=int, default=8000)
+    host.add_argument("--port", type=_port, default=8000)
 
     new = sub.add_parser("new", help="write a small working site to start from: two "
                          "languages, an example tree, its records, a guide page")
@@ -101,16 +101,30 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="preview the site at http://127.0.0.1:8000/, "
                            "rebuilt on every save; content errors show on the page")
     serve.add_argument("--bind", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000)
 
     comp = sub.add_parser("compile", help="write the JSON bundle for the site and the browser")
     comp.add_argument("--out", type=Path, default=Path("build/compiled"))
     return parser
 
 
+# A review age past a hundred years is no review age (and a date that far back fails).
+MAX_REVIEW_MONTHS = 1200
+
+
 def _months(value: str) -> int:
-    if not value.isdigit():
+    if not value.isascii() or not value.isdigit():
         raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of months (like 12)")
+    if not 1 <= int(value) <= MAX_REVIEW_MONTHS:
+        raise argparse.ArgumentTypeError(f"'{value[:20]}' months: give 1 to {MAX_REVIEW_MONTHS} "
+                                         "(like 12)")
+    return int(value)
+
+
+def _port(value: str) -> int:
+    if not value.isascii() or not value.isdigit() or not 0 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{value[:20]}' is not a port: give 1 to 65535 (like "
+                                         "8000), or 0 for any free one")
     return int(value)
 
 
@@ -350,12 +364,54 @@ def _graph(bundle: Bundle, args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(svg)
     else:
-        try:
-            args.out.write_text(svg, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.out}: {exc.strerror}") from exc
+        write_own_file(args.out, GRAPH_MARK + svg, ".svg", "the picture (SVG)", GRAPH_MARK,
+                       _site(args).content)
         print(f"wrote {args.out}")
     return EXIT_OK
+
+
+# The first line of a picture `tebiki graph --out` wrote (an XML comment: no "--" in it);
+# graph may replace such a file,
+# and no other (a typo such as --out which-pin.yaml once replaced the tree).
+GRAPH_MARK = "<!-- made by tebiki graph, which may replace this file -->\n"
+
+
+def write_own_file(out: Path, text: str, suffix: str, what: str, mark: str,
+                   content: Path | None) -> None:
+    """Write `text` to `out`, a new file or one that starts with `mark` (written by this
+    command before), named *`suffix`, outside the content folder; readable by everyone
+    (644) whatever the umask, and whole or not at all (a temporary file renamed)."""
+    from tebiki.site.output import protected_folders
+
+    if not out.name.lower().endswith(suffix):
+        raise UsageError(f"--out {out}: {what} is written to a file whose name ends in "
+                         f"{suffix} (like --out flow{suffix}); nothing was written")
+    resolved = Path(os.path.realpath(out.parent)) / out.name
+    for folder, kind in protected_folders(content)[:1]:
+        if folder in resolved.parents:
+            raise UsageError(f"--out {out}: that is inside {kind} ({folder}); write it "
+                             "elsewhere; nothing was written")
+    if os.path.lexists(out) and (out.is_symlink() or not out.is_file()
+                                 or not _starts_with(out, mark)):
+        raise UsageError(f"refusing to replace {out}: it was not written by this command "
+                         f"(a file it writes starts with {mark.strip()}); give a new file "
+                         "name, or move that file away yourself; nothing was written")
+    temp = out.with_name(f".{out.name}.tebiki-{os.getpid()}")
+    try:
+        temp.write_text(text, encoding="utf-8")
+        os.chmod(temp, 0o644)
+        os.replace(temp, out)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from exc
+
+
+def _starts_with(path: Path, mark: str) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(mark.encode())) == mark.encode()
+    except OSError:
+        return False
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -381,30 +437,42 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _handbook(args: argparse.Namespace) -> int:
-    """`tebiki handbook`: check the content, print the PDFs, say what was made."""
+    """`tebiki handbook`: check the content, print the PDFs, say what was made. The
+    output folder follows build's rules (tebiki.site.output): judged and locked before
+    any work, the PDFs made beside it and swapped in whole, readable by everyone."""
     import time
 
-    from tebiki.build import check_content, source_date_epoch
+    from tebiki.build import check_content, given_epoch, left_alone, source_date_epoch
     from tebiki.handbook.compose import HandbookError
     from tebiki.handbook.printer import make_handbooks
+    from tebiki.site.config import ConfigError
 
     site = _site(args)
-    if args.out.exists() and not args.out.is_dir():
-        raise UsageError(f"--out {args.out} is a file: give a folder for the PDFs")
-    epoch = source_date_epoch(site)
-    bundle = check_content(site, epoch)
-    if bundle is None:
-        return EXIT_CONTENT
-    started = time.perf_counter()
     try:
-        made = make_handbooks(bundle, site, args.out, epoch=epoch, languages=args.lang)
-    except (HandbookError, OSError) as exc:
-        print(f"handbook failed: {exc}\n(the files in {args.out} were left as they were)",
-              file=sys.stderr)
-        return EXIT_FAILED
+        given_epoch()
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from exc
+    with Output(args.out, site.content, site.root) as target:
+        epoch = source_date_epoch(site)
+        bundle = check_content(site, epoch)
+        if bundle is None:
+            return EXIT_CONTENT
+        started = time.perf_counter()
+        staging = target.staging()
+        try:
+            made = make_handbooks(bundle, site, staging, epoch=epoch,
+                                  languages=args.lang)
+        except (HandbookError, OSError) as exc:
+            details = getattr(exc, "details", "")
+            if args.verbose and details:
+                print(details, file=sys.stderr)
+            hint = " (run with -v for Chromium's log)" if details and not args.verbose else ""
+            print(f"handbook failed: {exc}{hint}\n({left_alone(target)})", file=sys.stderr)
+            return EXIT_FAILED
+        target.publish(staging)
     for printed in made.values():
-        print(f"{args.out / printed.name}: {printed.pages} pages, {printed.size / 1024:.0f} KB, "
-              f"{printed.seconds:.1f} s")
+        print(f"{target.path / printed.name}: {printed.pages} pages, "
+              f"{printed.size / 1024:.0f} KB, {printed.seconds:.1f} s")
     print(f"made {len(made)} handbook(s) in {time.perf_counter() - started:.1f} s")
     return EXIT_OK
 

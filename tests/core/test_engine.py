@@ -266,3 +266,12 @@ def test_the_guide_and_the_outcome_count_the_same_sources_and_date(tree):
     sources, reviewed = engine.cited(tree["records"], shown)
     assert sources == [tree["records"]["sources"][sid]]
     assert reviewed == min("2030-01-05", sources[0]["reviewed"])
+
+
+@pytest.mark.parametrize(("text", "fax"), [
+    ("まず 0120-95-0178 に電話", False),  # ず ends in the byte 9A, as ： does
+    ("FAX：0120-601-785", True), ("fax 0120-601-785", True), ("FAX\u30000120-601-785", True),
+    ("0120-601-785", False)])
+def test_a_fax_number_is_told_by_the_word_before_it(text, fax):
+    (start, _end), = engine.phones_in_text(text)
+    assert engine.written_as_fax(text, start) is fax

@@ -249,7 +249,7 @@ def test_a_number_with_its_own_hours_shows_them_and_its_own_status(bundle):
 def test_the_proxy_page_says_whose_document_and_which_visit(bundle):
     html = outcome_html(bundle, "pin-reset", PROXY, "ja")
     bring = html[html.index('<div class="tebiki-bring">'):]
-    bring = bring[:bring.index('<section class="tebiki-docs">')]
+    bring = bring[:bring.index('<details class="tebiki-docs')]
     every, rest = bring.split("1回目の来庁")
     first, second = rest.split("2回目の来庁")
     # what goes on every visit is listed once, before what one visit needs
@@ -279,6 +279,47 @@ def test_every_tick_box_on_a_page_has_its_own_id(bundle):
             ids = re.findall(r'<input type="checkbox" class="tebiki-check" id="([^"]+)"', html)
             brings = bool(tree["outcomes"][path["id"]].get("bring"))
             assert bool(ids) == brings and len(ids) == len(set(ids)), (tree_id, path["answers"])
+
+
+LOST_OUTSIDE = {"card-status": "missing", "whose-card": "own", "where-lost": "lost-outside",
+                "reissue-speed": "normal"}
+
+
+def _lost_card_outcome(bundle, lang: str = "en") -> str:
+    tree = bundle.trees["lost-card"]
+    return wizard_html.render_state(engine.next_step(tree, LOST_OUTSIDE), bundle.labels, lang,
+                                    root="/wizard/")
+
+
+def test_an_outcome_puts_what_to_do_now_before_the_facts_and_the_lists(bundle):
+    html = _lost_card_outcome(bundle)
+    order = [html.index(marker) for marker in (
+        'class="tebiki-summary"', "tebiki-warning--urgent", 'class="tebiki-steps"',
+        'class="tebiki-warning"', 'class="tebiki-facts"', 'class="tebiki-places"',
+        'class="tebiki-bring"', 'class="tebiki-contact"')]
+    assert order == sorted(order)
+    # the summary names the number to call first, as a link to tap
+    summary = html[html.index('class="tebiki-summary"'):html.index("</p>", html.index(
+        'class="tebiki-summary"'))]
+    assert 'href="tel:0120950178"' in summary
+
+
+def test_what_each_document_is_folds_on_a_wizard_page_only(bundle):
+    html = _lost_card_outcome(bundle)
+    assert '<details class="tebiki-docs tebiki-fold">' in html
+    assert "Driver&#x27;s licence" in html  # folded, not left out
+    view = engine.outcome_view(bundle.trees["lost-card"], "reissue-normal", LOST_OUTSIDE)
+    words = wizard_html.Words(bundle.labels, "en")
+    guide = wizard_html.outcome_body(view, words, level=3, check_prefix="g")
+    assert "<details" not in guide and '<section class="tebiki-docs">' in guide
+
+
+def test_a_source_carries_its_address_for_paper(bundle):
+    assert wizard_html.paper_address("https://www2.jpki.go.jp/a.html") == "www2.jpki.go.jp/a.html"
+    assert wizard_html.paper_address("http://www.town.x.jp/") == "http://www.town.x.jp/"
+    html = _lost_card_outcome(bundle)
+    assert '<span class="tebiki-source__url">www2.jpki.go.jp/procedure/lost.html</span>' in html
+
 
 
 @pytest.mark.parametrize(("lang", "label"), [("ja", "時刻はすべて日本時間です。"),

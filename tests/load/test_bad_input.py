@@ -56,6 +56,8 @@ EXPECTED: dict[str, tuple[int, str, str]] = {
     "condition-bad-form": (18, "unknown field 'equals'", "error"),
     "options-list": (10, "should be a mapping of option id to option, not a list", "error"),
     "title-string": (2, "write it as {ja: …, en: …}, one text in each language", "error"),
+    "urgent-not-bool": (18, "urgent should be true or false, not", "error"),
+    "urgent-step": (18, "unknown field 'urgent'", "error"),
     "unknown-field": (16, "unknown field 'setps' in outcomes.done (did you mean 'steps'?)",
                       "error"),
     "bad-id": (8, "'Which_PIN' is not a valid id", "error"),
@@ -115,6 +117,29 @@ EXPECTED: dict[str, tuple[int, str, str]] = {
                       "error"),
     "ui-duplicate-label": (3, "duplicate label 'back' (first in", "error"),
     "ui-unknown-label": (2, "label 'bakc' is used by no page", "warning"),
+    # invisible characters that change a text unseen, with their column
+    "invisible-rlm": (9, "U+200F (a bidirectional mark, which is invisible and can reorder "
+                      "the text around it) is not allowed in content, at column 30", "error"),
+    "invisible-zero-width": (9, "U+200B (an invisible formatting character", "error"),
+    "invisible-tag-chars": (9, "U+E0041 (a tag character, which is invisible and can hide "
+                            "text)", "error"),
+    "combining-pile": (9, "8 combining marks on one letter, at column 29: at most 5", "error"),
+    # a tag on a key asks for more than a name, as a tag on a value does
+    "tag-on-key": (2, "the tag !!python/name:os.system is not allowed", "error"),
+    # a number written so that pages would neither check nor link it
+    "phone-fullwidth": (17, "the phone number ０１２０－９５－０１７８ is written in a form pages "
+                        "do not link: write it as 0120-95-0178", "error"),
+    "phone-spaces-unknown": (17, "0120 12 3456 looks like a phone number, and it is in no "
+                             "contact record", "error"),
+    "ui-phone-in-label": (2, "the phone number 0120-12-3456 in this text is in no contact "
+                          "record", "error"),
+    # records that pass every type check but say something impossible
+    "records-days-empty": (5, "days lists no day", "error"),
+    "records-pin-lengths": (4, "min_length 16 is more than max_length 6", "error"),
+    "records-pin-tries": (6, "tries is 999999999999…: it must be from 1 to 99", "error"),
+    "records-bad-language": (7, "'<img src=x onerror=alert(9)>' is not a language code",
+                             "error"),
+    "records-reviewed-future": (5, "reviewed 9999-12-31 is in the future", "error"),
 }
 
 # Edge cases that are right, and must build: why each is here.
@@ -366,3 +391,146 @@ def test_a_label_needs_every_language(mini_copy):
     line = _edit_label(mini_copy, "bring: {ja: 持ち物, en: What to bring}", "bring: {ja: 持ち物}")
     _assert_reported(_check(mini_copy), f"ui/labels.yaml:{line}:",
                      "missing the English text (en:) in labels.bring")
+
+
+def test_thirty_thousand_brackets_are_refused_not_a_crash(mini_copy):
+    """`[` × 30,000 made PyYAML's C composer recurse until the process died (SIGSEGV,
+    exit 139, no message) in check and build alike."""
+    (mini_copy / "records" / "deep.yaml").write_text("[" * 30_000 + "\n", encoding="utf-8")
+    (mini_copy / "braces.yaml").write_text("x: " + "{a: " * 30_000 + "\n", encoding="utf-8")
+    result = _check(mini_copy, timeout=30)
+    _assert_reported(result, "records/deep.yaml:1:", "nested too deeply (more than 40 levels)")
+    _assert_reported(result, "braces.yaml:1:", "nested too deeply")
+
+
+def _timed_check(content: Path, limit: float) -> subprocess.CompletedProcess:
+    started = time.perf_counter()
+    result = _check(content, timeout=max(60, 4 * limit))
+    took = time.perf_counter() - started
+    assert took < limit, f"check took {took:.1f} s"
+    return result
+
+
+def test_a_file_full_of_bad_characters_is_told_in_a_few_lines_quickly(mini_copy):
+    """2 MB of U+0001 took 18 minutes and printed two million lines; a million lines of
+    U+0007 took 9 minutes (line numbers were counted from the start for each). Files are
+    1 MB at most now: the same at that size."""
+    (mini_copy / "ctl.yaml").write_bytes(b'a: "' + b"\x01" * (1024 * 1024 - 10) + b'"\n')
+    (mini_copy / "lines.yaml").write_bytes(b"\x07\n" * 500_000)
+    result = _timed_check(mini_copy, 15)
+    mine = [line for line in result.stderr.splitlines() if "ctl.yaml" in line]
+    assert len(mine) == 51, mine[-3:]
+    assert "ctl.yaml:1: U+0001 (a control character) is not allowed in content, at column 5" \
+        in result.stderr
+    assert "and 1,048,516 more characters like these in this file (only the first 50" \
+        in mine[-1]
+    lines = [line for line in result.stderr.splitlines() if "lines.yaml" in line]
+    assert len(lines) == 51 and lines[49].startswith(f"{mini_copy.name}/lines.yaml:50: ")
+    assert "and 499,950 more" in lines[-1]
+
+
+def test_a_text_repeated_by_aliases_is_bounded_by_its_size(mini_copy):
+    """One 1 MB text repeated by 9,999 aliases (under the count of repeats) took 442 s:
+    the escapes were checked again for every repeat, and every later step would read
+    10 GB of text."""
+    import json
+
+    (mini_copy / "quad.yaml").write_text("s: &s " + json.dumps("x" * 1_000_000) + "\nl: ["
+                                         + ",".join(["*s"] * 9999) + "]\n", encoding="utf-8")
+    _assert_reported(_timed_check(mini_copy, 10), "quad.yaml:2:",
+                     "repeat more than 1,048,576 characters of text")
+
+
+def test_a_file_saved_as_utf16_is_one_problem(mini_copy):
+    """ASCII saved as UTF-16LE without a BOM is valid UTF-8 with a NUL after every letter:
+    it printed one line per letter (131,073 for 256 KB)."""
+    text = (mini_copy / "mini.yaml").read_text(encoding="utf-8")
+    ascii_only = text.encode("ascii", "replace").decode("ascii")
+    (mini_copy / "wide.yaml").write_bytes(ascii_only.encode("utf-16-le"))
+    (mini_copy / "records" / "kanji.yaml").write_bytes(text.encode("utf-16-le"))
+    result = _timed_check(mini_copy, 10)
+    mine = [line for line in result.stderr.splitlines() if "wide.yaml" in line]
+    assert mine == [f"{mini_copy.name}/wide.yaml:1: the file is not UTF-8: every other byte is "
+                    "0, as in a file saved as UTF-16; save it as UTF-8"], mine
+    assert "records/kanji.yaml:1: the file is not UTF-8: every other byte is 0" in result.stderr
+
+
+def test_a_file_with_many_problems_lists_the_first_fifty(mini_copy):
+    lines = ["documents:"]
+    for n in range(300):
+        lines += [f"  doc-{n}:", "    name: {ja: 書類, en: Document}", "    category: Z",
+                  "    reviewed: 2026-11-01", "    sources: [src-a]"]
+    (mini_copy / "records" / "many.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = _check(mini_copy)
+    mine = [line for line in result.stderr.splitlines() if "many.yaml" in line]
+    assert len(mine) == 51
+    assert mine[-1].endswith("/many.yaml:254: and 250 more problems in this file (only the "
+                             "first 50 are listed): fix these, then check again"), mine[-1]
+
+
+def test_a_tree_in_a_folder_that_is_not_read_is_reported(mini_copy):
+    (mini_copy / "sub").mkdir()
+    shutil.copy(mini_copy / "mini.yaml", mini_copy / "sub" / "x.yaml")
+    (mini_copy / "records" / "old").mkdir()
+    shutil.copy(mini_copy / "records" / "base.yaml", mini_copy / "records" / "old" / "a.yml")
+    (mini_copy / ".drafts").mkdir()  # a hidden folder is the author's own business
+    shutil.copy(mini_copy / "mini.yaml", mini_copy / ".drafts" / "y.yaml")
+    result = _check(mini_copy)
+    _assert_reported(result, "decision_trees/sub:1:", "this folder is not read, but it holds "
+                     "x.yaml: trees go straight into decision_trees/")
+    _assert_reported(result, "records/old:1:", "this folder is not read, but it holds a.yml")
+    assert ".drafts" not in result.stderr
+
+
+def test_records_that_is_a_file_is_told_first(mini_copy):
+    shutil.rmtree(mini_copy / "records")
+    (mini_copy / "records").write_text("documents: {}\n", encoding="utf-8")
+    _assert_reported(_check(mini_copy), "decision_trees/records:1:", "records is not a folder")
+
+
+def test_a_reviewed_date_a_day_ahead_is_fine_two_days_is_not(mini_copy):
+    """A reviewer in Japan writes a date the build machine's clock (UTC) may not have
+    reached; `reviewed: 9999-12-31` turned the review-age warning off for good."""
+    problems = load_content(mini_copy, languages=LANGUAGES, today=date(2026, 10, 31)).problems
+    assert not problems, problems
+    problems = load_content(mini_copy, languages=LANGUAGES, today=date(2026, 10, 30)).errors
+    assert len(problems) == 9 and all("is in the future (today is 2026-10-30)" in p.message
+                                      for p in problems)
+
+
+def _long_tree(tree_id: str, questions: int, steps: int, step: str) -> str:
+    """A chain of two-option questions whose one outcome has `steps` long steps."""
+    text = chain(tree_id, questions)
+    items = "".join(f"      - {{ja: {step}, en: {step}}}\n" for _ in range(steps))
+    return text + "    steps:\n" + items
+
+
+def test_a_text_longer_than_a_build_can_take_is_refused(mini_copy):
+    """A 600 KB tree title passed the check; the build then ran out of memory (Node's heap,
+    a 28-line dump) after 78 s."""
+    long_step = "あ" * 2001
+    (mini_copy / "long.yaml").write_text(_long_tree("long", 1, 1, long_step).replace(
+        "title: {ja: 連鎖, en: Chain}", "title: {ja: 連鎖, en: " + "C" * 301 + "}"),
+        encoding="utf-8")
+    result = _check(mini_copy)
+    _assert_reported(result, "long.yaml:2:", "the English text (en:) of title has 301 "
+                     "characters; a title, a name or a label may have at most 300")
+    _assert_reported(result, "long.yaml:17:", "the 日本語 text (ja:) of outcomes.done.steps.0 "
+                     "has 2,001 characters; a text may have at most 2,000")
+
+
+def test_the_wizard_text_of_a_tree_and_of_all_trees_is_bounded(mini_copy):
+    """Texts within their length can still add up, on every state past them, to more than
+    a build can take (the injection corpus: 3.3 MB of content, 40 M characters on the
+    wizards' pages; the build died after 204 s)."""
+    step = "x" * 2000
+    (mini_copy / "heavy.yaml").write_text(_long_tree("heavy", 7, 20, step), encoding="utf-8")
+    _assert_reported(_check(mini_copy), "heavy.yaml:6:", "the tree's wizard pages hold more "
+                     "than 4,000,000 characters of text")
+    (mini_copy / "heavy.yaml").unlink()
+    for n in range(3):  # each within the tree's limit, not all together
+        (mini_copy / f"part-{n}.yaml").write_text(_long_tree(f"part-{n}", 6, 13, step),
+                                                  encoding="utf-8")
+    result = _check(mini_copy)
+    _assert_reported(result, ".yaml:6:", "one build can make at most 8,000,000")
+    assert "the tree's wizard pages" not in result.stderr

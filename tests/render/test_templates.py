@@ -166,9 +166,12 @@ def _caller() -> str:
 
 CASES: dict[tuple[str, str], dict] = {
     ("guide.html", "start_button"): {"href": HOSTILE, "label": W.label("start-wizard")},
-    ("guide.html", "flow_picture"): {"w": W, "src": HOSTILE, "alt": HOSTILE, "width": HOSTILE,
-                                     "height": HOSTILE, "anchor": HOSTILE,
+    ("guide.html", "flow_picture"): {"w": W, "src": HOSTILE, "full": HOSTILE, "alt": HOSTILE,
+                                     "width": HOSTILE, "height": HOSTILE, "anchor": HOSTILE,
                                      "text_anchor": HOSTILE},
+    ("guide.html", "flow_full_page"): {"w": W, "title": CORE, "guide": HOSTILE,
+                                       "text_anchor": HOSTILE, "picture": CORE,
+                                       "name": HOSTILE},
     ("guide.html", "target"): {"w": W, "tree": TREE, "node": "r", "anchor": lambda *a: HOSTILE,
                                "condition": lambda when: CORE},
     ("guide.html", "question"): {"w": W, "tree": TREE, "question": TREE["questions"]["q"],

@@ -271,8 +271,15 @@ def content_height(frame) -> int:
     return frame.evaluate("Math.ceil(document.documentElement.getBoundingClientRect().height)")
 
 
+# embed-frame.js rounds the height it reports up to a multiple of this (a state's own
+# height would tell the host page which outcome the visitor reached)
+HEIGHT_STEP = 200
+
+
 def fitted(page, frame) -> bool:
-    return abs(frame_height(page) - content_height(frame)) <= 1
+    """The frame shows the whole page, at a height that is a multiple of the step."""
+    height = frame_height(page)
+    return height >= content_height(frame) and height % HEIGHT_STEP == 0
 
 
 def press_until_focused(page, frame, selector: str) -> None:
@@ -330,7 +337,7 @@ def test_the_loader_embeds_the_wizard_from_another_origin_and_a_path_completes(
     assert frame.inner_text("#tebiki-heading") == engine.next_step(
         tree, dict(path["answers"]))["title"]["ja"]
     assert frame.evaluate("window.__sameDocument === true")
-    assert heights[-1] > max(heights[:-1]) + 200, heights  # the outcome is longer
+    assert heights[-1] >= max(heights[:-1]) + HEIGHT_STEP, heights  # the outcome is longer
     parity_at = len(requests)
 
     # the enhanced state is the static embed page at its URL (clock notes aside)
@@ -345,21 +352,36 @@ def test_the_loader_embeds_the_wizard_from_another_origin_and_a_path_completes(
     assert same[0] == same[1]
     parity_end = len(requests)
 
-    # start again: back to a short question, and the frame shrinks with it
+    # start again: back to a short question; the frame keeps its height, so the host
+    # cannot tell a visitor who starts again (or goes back) from one still reading
+    sent = len(page.evaluate("window.__messages"))
     frame.click(".tebiki-restart a")
     until(page, lambda: frame.get_attribute("#tebiki-wizard", "data-answers") == "{}",
           "start again")
-    until(page, lambda: fitted(page, frame) and frame_height(page) < heights[-1] - 200,
-          "the frame to shrink")
-
-    # what the host received: heights from the frame's origin, nothing else
+    page.wait_for_timeout(500)
+    assert content_height(frame) < heights[-1] - HEIGHT_STEP
+    assert frame_height(page) == heights[-1]
     messages = page.evaluate("window.__messages")
-    assert len(messages) >= len(heights)
+    assert len(messages) == sent
+    # nor when the frame loads the start page anew (a step without the engine): it
+    # says the tallest height again, no other
+    frame.goto(frame.url)  # (location.reload() in evaluate races its own navigation)
+    ready(page, frame)
+    page.wait_for_timeout(500)
+    assert frame_height(page) == heights[-1]
+    assert {m["data"]["height"] for m in page.evaluate("window.__messages")[sent:]} \
+        <= {heights[-1]}
+
+    # what the host received: heights from the frame's origin, nothing else; each a
+    # multiple of the step, each taller than the one before
+    assert len(messages) >= 2
     for message in messages:
         assert message["origin"] == guide.origin
         assert set(message["data"]) == {"type", "height"}, message
         assert message["data"]["type"] == "tebiki:height"
-        assert isinstance(message["data"]["height"], int | float)
+        assert message["data"]["height"] % HEIGHT_STEP == 0, message
+    sizes = [m["data"]["height"] for m in messages]
+    assert sizes == sorted(set(sizes)), sizes
     assert page.evaluate("window.__violations") == []
     assert not errors, errors
 
@@ -498,3 +520,9 @@ def test_axe_finds_nothing_on_the_page_for_web_teams(browser, guide):
     finally:
         context.close()
 
+
+
+def test_the_widget_doc_gives_the_embed_pages_policy_as_it_is():
+    """docs/WIDGET.md listed the policy without its img-src: webmasters read it there."""
+    doc = " ".join((ROOT / "docs" / "WIDGET.md").read_text(encoding="utf-8").split())
+    assert f"`{embed.POLICY}`" in doc

@@ -1,11 +1,14 @@
 """Each tree's whole flow as a picture on the built site, and the guide's name in the menu.
 
 Every guide page shows its tree's flow as an SVG drawn at build time (an <img>:
-no script, nothing inline the policy refuses), with the flow in words below as
-its text alternative and a link to the picture full size, a file of its own
-at <lang>/guide/<tree>/flow.svg. The largest tree (by wizard states) is the
-test of readability: every question and outcome is in its picture, and opened
-full size in a window 375 px wide no text is under 10 pt.
+no script, nothing inline the policy refuses), a file of its own at
+<lang>/guide/<tree>/flow.svg, with the flow in words below as its text
+alternative and a link to a page showing the picture full size,
+<lang>/guide/<tree>/flow/. A phone shrinks a bare SVG to its screen (its text
+about 4 px high), so that page has the phone's width and lets the picture
+scroll sideways at its own size. The largest tree (by wizard states) is the
+test of readability: every question and outcome is in its picture, and on a
+phone no text of it is under 12 px while the page itself fits the screen.
 """
 
 from __future__ import annotations
@@ -23,7 +26,19 @@ from ..conftest import LANGS
 
 PREFIX = {"ja": "", "en": "en/"}
 SVG = "{http://www.w3.org/2000/svg}"
-SMALLEST_PX = 13.3  # 10 pt: the smallest text a reader gets at full size
+SMALLEST_PX = 12  # CSS px on screen: the smallest text a reader gets on a phone
+# a phone as Playwright emulates one: its own viewport rules (a page without a viewport
+# tag is laid out 980 px wide and shrunk), touch, a high-density screen
+PHONE = {"viewport": {"width": 375, "height": 667}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2}
+# Every text of the picture: its size on screen in CSS px, by its font size and by its
+# box, both scaled as the page is drawn and as the phone zooms it (1 when it does not)
+TEXTS = """() => [...document.querySelectorAll('svg text')].map((t) => {
+    const zoom = window.visualViewport.scale;
+    return {text: t.textContent,
+            px: parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a * zoom,
+            box: t.getBoundingClientRect().height * zoom};
+})"""
 CSP_REFUSED = re.compile(r"Content Security Policy|Refused to", re.I)
 
 
@@ -75,7 +90,7 @@ def test_each_guide_shows_its_picture_with_the_words_as_its_alternative(
             }""")
             assert found["src"] == f"{server}{PREFIX[lang]}guide/{tree_id}/flow.svg", found
             assert found["loaded"] and found["shown"] > 200, (tree_id, found)
-            assert found["open"] == found["src"]  # the same file, full size
+            assert found["open"] == f"{server}{PREFIX[lang]}{layout.flow_page_path(tree_id)}"
             # the alternative: the alt says where the flow is in words, the caption links there
             assert plain(tree["title"][lang]) in found["alt"]
             assert words["guide-questions"][lang] in found["alt"]
@@ -86,27 +101,81 @@ def test_each_guide_shows_its_picture_with_the_words_as_its_alternative(
     assert refused == [], refused
 
 
+def test_every_guide_has_its_picture_page_for_phones_and_outside_the_search(site,
+                                                                          site_bundle):
+    """The page the guide links to, in every language: the phone's width, the picture in
+    it (no id of the page's own clashes with it), and no search entry (the guide has the
+    same flow in words, and is found instead)."""
+    for lang in LANGS:
+        for tree_id in site_bundle.trees:
+            path = site / PREFIX[lang] / layout.flow_page_path(tree_id) / "index.html"
+            text = path.read_text(encoding="utf-8")
+            assert re.search(r'<meta name="viewport" content="width=device-width,\s*'
+                             r'initial-scale=1">', text), path
+            assert 'http-equiv="Content-Security-Policy"' in text, path
+            assert "data-pagefind-body" not in text, path
+            picture = re.search(r'<div class="tebiki-flow-page__picture"[^>]*>(<svg.*?</svg>)',
+                                text, re.S)
+            assert picture, path
+            assert ' id="' not in picture.group(1), path
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_largest_tree_names_everything_and_reads_at_375_px(browser, server, site_bundle,
-                                                               lang):
+def test_the_largest_tree_opened_full_size_on_a_phone_reads_without_zooming(
+        browser, server, site_bundle, lang):
     tree_id = largest(site_bundle)
     tree = site_bundle.trees[tree_id]
-    context = browser.new_context(viewport={"width": 375, "height": 667})
+    guide_url = f"{server}{PREFIX[lang]}guide/{tree_id}/"
+    context = browser.new_context(**PHONE)
     page = context.new_page()
+    refused: list = []
+    page.on("console", lambda m: refused.append(m.text) if CSP_REFUSED.search(m.text) else None)
     try:
+        # the bare picture, as the guide linked it before: the phone shrinks it
         page.goto(f"{server}{PREFIX[lang]}{layout.flow_path(tree_id)}", wait_until="load")
-        texts = page.evaluate("""() => [...document.querySelectorAll('text')].map((t) => ({
-            text: t.textContent,
-            px: parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a}))""")
+        bare = min(t["px"] for t in page.evaluate(TEXTS))
+        # the guide's link, tapped, opens the picture's page
+        page.goto(guide_url, wait_until="load")
+        page.locator(f"figure#{tree_id}-flow a.tebiki-flow__open").tap()
+        page.wait_for_url(f"{server}{PREFIX[lang]}{layout.flow_page_path(tree_id)}")
+        page.wait_for_load_state("load")
+        texts = page.evaluate(TEXTS)
+        fit = page.evaluate("""() => {
+            const box = document.querySelector('.tebiki-flow-page__picture');
+            const root = document.documentElement;
+            const before = {page: root.scrollWidth, box: box.scrollWidth, shown: box.clientWidth,
+                            right: box.getBoundingClientRect().right};
+            box.scrollLeft = box.scrollWidth;  // the reader swipes the picture sideways
+            return {...before, screen: window.innerWidth, zoom: window.visualViewport.scale,
+                    scrolled: box.scrollLeft, pageAfter: root.scrollWidth,
+                    pageLeft: window.scrollX};
+        }""")
+        heading = page.locator("h1").inner_text().strip()
+        back = page.locator(".tebiki-flow-page__back a").evaluate("(a) => a.href")
+        words = page.locator(".tebiki-flow-page__words a").evaluate("(a) => a.href")
+        page.locator(".tebiki-flow-page__words a").tap()
+        page.wait_for_url(f"{guide_url}#{tree_id}-questions")
+        assert page.locator(f"h2#{tree_id}-questions").is_visible()
     finally:
         context.close()
-    assert min(t["px"] for t in texts) >= SMALLEST_PX, min(texts, key=lambda t: t["px"])
+    assert bare < SMALLEST_PX, f"a phone no longer shrinks a bare SVG ({bare:.1f} px)"
+    smallest = min(texts, key=lambda t: t["px"])
+    assert smallest["px"] >= SMALLEST_PX and smallest["box"] >= SMALLEST_PX, smallest
+    assert min(t["box"] for t in texts) >= SMALLEST_PX
+    # the page fits the phone; only the picture's box scrolls sideways
+    assert fit["zoom"] == 1 and fit["screen"] == 375, fit
+    assert fit["page"] <= fit["screen"] and fit["right"] <= fit["screen"], fit
+    assert fit["box"] > fit["shown"] and fit["scrolled"] > 0, fit
+    assert fit["pageAfter"] <= fit["screen"] and fit["pageLeft"] == 0, fit
+    assert heading == plain(tree["title"][lang])
+    assert back == guide_url and words == f"{guide_url}#{tree_id}-questions"
     shown = squeeze("".join(t["text"] for t in texts))
     for question in tree["questions"].values():
         assert squeeze(plain(question["text"][lang])) in shown, question["text"][lang]
     for outcome in tree["outcomes"].values():
         assert squeeze(plain(outcome["title"][lang])) in shown, outcome["title"][lang]
+    assert refused == [], refused
 
 
 @pytest.mark.browser

@@ -184,6 +184,84 @@ def test_an_empty_folder_and_tebikis_own_are_replaced(tmp_path):
         == 0
 
 
+def test_a_copy_of_the_site_among_other_files_is_refused(built, tmp_path):
+    """The README says: copy site/ to any static host. Its marker went along, and the next
+    `build --out /srv/www` deleted the city's other pages (exit 0)."""
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "other-page.html").write_text("city page")
+    (www / "photos").mkdir()
+    (www / "photos" / "hall.jpg").write_bytes(b"\xff\xd8 a photo")
+    shutil.copytree(built, www, dirs_exist_ok=True)  # cp -r site/. /srv/www/
+    before = snapshot(www)
+    for command in (["build", "--out", str(www), *QUICK], ["compile", "--out", str(www)]):
+        result = tebiki("--content", str(FIXTURES / "mini"), *command)
+        assert result.returncode == 2, (command, result.stdout, result.stderr)
+        assert f"refusing to replace {www}: it holds files tebiki did not write there " \
+               "(other-page.html, photos/hall.jpg)" in result.stderr, result.stderr
+    assert snapshot(www) == before
+
+
+def test_a_copy_with_a_changed_file_is_refused_and_an_exact_copy_is_not(built, tmp_path):
+    exact = tmp_path / "exact"
+    shutil.copytree(built, exact)
+    from tebiki.site.output import check_output
+
+    assert check_output(exact, FIXTURES / "mini") == exact.resolve()
+    (exact / "index.html").write_text("edited on the host")
+    result = tebiki("--content", str(FIXTURES / "mini"), "compile", "--out", str(exact))
+    assert result.returncode == 2
+    assert "files in it were changed since tebiki wrote them (index.html)" in result.stderr
+    assert (exact / "index.html").read_text() == "edited on the host"
+
+
+def test_what_only_looks_like_an_old_output_is_refused(tmp_path):
+    """An older tebiki took a folder holding only index.json for its bundle, and a folder
+    with _tebiki/manifest.json beside other files for its site: both were replaced."""
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "index.json").write_text("{}")
+    webroot = tmp_path / "webroot"
+    (webroot / "_tebiki").mkdir(parents=True)
+    (webroot / "_tebiki" / "manifest.json").write_text("{}")
+    (webroot / "my-notes.txt").write_text("precious")
+    unlisted = tmp_path / "unlisted"
+    unlisted.mkdir()
+    (unlisted / ".tebiki-output").write_text("This folder was made by tebiki.\n")
+    (unlisted / "notes.txt").write_text("precious")
+    before = snapshot(tmp_path)
+    for out, words in ((bundle, "it is not empty and was not made by tebiki"),
+                       (webroot, "it is not empty and was not made by tebiki"),
+                       (unlisted, "its .tebiki-output file lists no files")):
+        result = tebiki("--content", str(FIXTURES / "mini"), "compile", "--out", str(out))
+        assert result.returncode == 2, result.stderr
+        assert f"refusing to replace {out}: {words}" in result.stderr
+    assert snapshot(tmp_path) == before
+
+
+def test_the_marker_lists_every_file_with_its_hash(tmp_path):
+    import hashlib
+
+    out = tmp_path / "compiled"
+    assert tebiki("--content", str(FIXTURES / "mini"), "compile", "--out", str(out)).returncode \
+        == 0
+    lines = (out / ".tebiki-output").read_text(encoding="utf-8").splitlines()
+    listed = dict(reversed(line.split("  ", 1)) for line in lines if "  " in line)
+    files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert set(listed) == files - {".tebiki-output"} and len(listed) == 4
+    for rel, digest in listed.items():
+        assert hashlib.sha256((out / rel).read_bytes()).hexdigest() == digest
+
+
+def test_an_output_inside_the_content_folder_is_refused(mini_copy):
+    for command in (["build", "--out", str(mini_copy / "site"), *QUICK],
+                    ["compile", "--out", str(mini_copy / "compiled")]):
+        result = tebiki("--content", str(mini_copy), *command)
+        assert result.returncode == 2, result.stderr
+        assert "it is inside the content folder" in result.stderr
+    assert sorted(p.name for p in mini_copy.iterdir()) == ["mini.yaml", "records", "ui"]
+
+
 def test_compile_into_a_place_that_cannot_be_written_is_a_clean_error():
     result = run_cli("--content", str(FIXTURES / "mini"), "compile", "--out", "/proc/x")
     assert result.returncode == 2, result.stderr
@@ -207,10 +285,10 @@ def test_a_failed_build_leaves_the_previous_output_byte_for_byte(previous, tmp_p
     # the build fails in MkDocs, exit 3, one message and no traceback
     gone = tmp_path / "gone"
     shutil.copytree(CONTENT, gone)
-    (gone / "damaged-card.yaml").unlink()  # no tree continues to it; pages show it
+    (gone / "living-abroad.yaml").unlink()  # no tree continues to it; pages show it
     result = tebiki("--content", str(gone), "build", "--out", str(previous), *QUICK)
     assert result.returncode == 3, result.stdout + result.stderr
-    assert "build failed" in result.stderr and "damaged-card" in result.stderr
+    assert "build failed" in result.stderr and "living-abroad" in result.stderr
     assert f"the previous {previous} was left as it was" in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(previous) == before

@@ -84,6 +84,17 @@ function keepTicks(root) {
     // Start again: this tree's ticks go with its answers (engine or plain link alike).
     if (event.target.closest?.(`.${C.RESTART_CLASS} a`)) clearTicks(root.getAttribute(C.DATA_TREE));
   });
+  // Paper shows every fold (what each document is, the sources): the print stylesheet
+  // opens them where the browser knows ::details-content; here, everywhere else too.
+  let opened = [];
+  addEventListener("beforeprint", () => {
+    opened = [...document.querySelectorAll(`#${C.REGION_ID} details:not([open])`)];
+    for (const fold of opened) fold.open = true;
+  });
+  addEventListener("afterprint", () => {
+    for (const fold of opened) fold.open = false;
+    opened = [];
+  });
   root.addEventListener("change", (event) => {
     const box = event.target;
     if (!box.matches?.(TICK_BOXES) || !box.id) return;

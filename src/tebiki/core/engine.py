@@ -27,7 +27,12 @@ FAX_WORD = "FAX"
 
 def written_as_fax(text: str, start: int) -> bool:
     """Whether the number found at `start` in `text` is written as a fax number."""
-    before = text[:start].rstrip(" \u3000:\uff1a")[-len(FAX_WORD):]
+    # Not str.rstrip: MicroPython strips non-ASCII characters byte by byte, so the
+    # last byte of 「ず」 (E3 81 9A) went with that of 「：」 (EF BC 9A) and broke the text.
+    end = start
+    while end > 0 and text[end - 1] in " \u3000:\uff1a":
+        end -= 1
+    before = text[max(0, end - len(FAX_WORD)):end]
     # any case of the ASCII word (MicroPython's upper() knows ASCII only anyway)
     return len(before) == len(FAX_WORD) and all(
         before[i] in (w, chr(ord(w) + 32)) for i, w in enumerate(FAX_WORD))
@@ -235,6 +240,8 @@ def outcome_view(tree: dict, oid: str, taken: dict, now: object = None) -> dict:
         out = []
         for item in keep(outcome.get(name, [])):
             entry = {"text": item["text"]}
+            if item.get("urgent"):
+                entry["urgent"] = True  # a warning shown before the steps
             dates = clockless_dates(item, tree.get("built")) if today is None else {}
             if dates and (dates["valid_from"] or dates["valid_until"]):
                 entry.update(dates)

@@ -2,7 +2,8 @@
 
 A tree's wizard is a folder, `wizard/<tree>/` beside `guide/<tree>/` in each
 language's part of the site (the guide's folder also holds the tree's whole
-flow as a picture, `guide/<tree>/flow.svg`); each state (the answers so far, in the order the
+flow as a picture, `guide/<tree>/flow.svg`, and a page showing it full size,
+`guide/<tree>/flow/`); each state (the answers so far, in the order the
 questions were asked) is a folder below it, one segment per answer:
 `wizard/pin-reset/signature/holder/`. The embed pages use the same layout
 under `embed/`. Static pages, embed pages, the browser bridge and the tests
@@ -18,6 +19,7 @@ EMBED = "embed"  # the same states, for a frame on another site
 GUIDE = "guide"  # a tree's whole guide: guide/<tree>/
 RUNTIME = "_tebiki"  # the in-browser runtime, once for the whole site
 FLOW = "flow.svg"  # a tree's whole flow as a picture, in its guide's folder
+FLOW_PAGE = "flow"  # the page that shows that picture full size, a folder beside it
 
 
 def states(tree: dict) -> list:
@@ -61,6 +63,12 @@ def guide_url(states_root: str, tree_id: str) -> str:
 def flow_path(tree_id: str) -> str:
     """A tree's flow picture, from the root of its language: 'guide/<tree>/flow.svg'."""
     return GUIDE + "/" + tree_id + "/" + FLOW
+
+
+def flow_page_path(tree_id: str) -> str:
+    """The page showing a tree's flow picture full size, from the root of its language:
+    'guide/<tree>/flow/'."""
+    return GUIDE + "/" + tree_id + "/" + FLOW_PAGE + "/"
 
 
 def answers_for(tree: dict, options: list) -> dict:

@@ -377,7 +377,7 @@ def _outcome(result: dict, words: Words, root: str, options: list, now: datetime
                  f'{PRINT_ATTR}>{words.label("print-plan")}</button></p>')
     parts.append("</div>")
     parts.append(outcome_body(result, words, level=2, check_prefix=f"tebiki-check-{tree}-"
-                              f"{result['id']}", now=now, id_prefix="tebiki-"))
+                              f"{result['id']}", now=now, id_prefix="tebiki-", folded=True))
     if result.get("continue"):
         links = []
         for link in result["continue"]:
@@ -486,20 +486,41 @@ def _extra(item: dict, words: Words) -> str:
 
 def outcome_body(view: dict, words: Words, *, level: int, check_prefix: str,
                  now: datetime | None = None, id_prefix: str | None = None,
-                 docs_anchor: str | None = None) -> str:
-    """Key facts, where, bring, steps, warnings, contacts, PINs, if it fails.
+                 docs_anchor: str | None = None, folded: bool = False) -> str:
+    """What to do first: urgent warnings, steps, the other warnings; then key facts,
+    where, bring, contacts, PINs, if it fails.
 
     Items may carry `condition` (HTML, from the guide) and dates; `level` is
     the heading level of each part; `id_prefix` names the parts' headings.
     What each document is (its examples and notes) follows the checklist, or,
     with `docs_anchor`, is on the page once at that anchor and the checklist
-    points there (a guide page with many outcomes).
+    points there (a guide page with many outcomes). `folded` puts it in a closed
+    <details> (a wizard page: print opens it, search reads it).
     """
     parts = []
 
-    def heading(lid: str) -> str:
-        return _h(level, words.label(lid), f"{id_prefix}{lid}" if id_prefix else None)
+    def heading(lid: str, suffix: str = "") -> str:
+        return _h(level, words.label(lid), f"{id_prefix}{lid}{suffix}" if id_prefix else None)
 
+    def warnings(items: list, suffix: str = "", urgent: bool = False) -> None:
+        if not items:
+            return
+        parts.append(heading("warnings", suffix))
+        texts = [words.rich(item["text"]) + _extra(item, words) for item in items]
+        inner = f"<p>{texts[0]}</p>" if len(texts) == 1 else \
+            "<ul>" + "".join(f"<li>{t}</li>" for t in texts) + "</ul>"
+        kind = "tebiki-warning tebiki-warning--urgent" if urgent else "tebiki-warning"
+        parts.append(f'<div class="{kind}">{inner}</div>')
+
+    # the reader acts first: what must not wait, then the steps in order
+    every = view.get("warnings") or []
+    warnings([w for w in every if w.get("urgent")], "-first", urgent=True)
+    if view.get("steps"):
+        parts.append(heading("steps"))
+        parts.append('<ol class="tebiki-steps">' + "".join(
+            f'<li>{words.rich(s["text"])}{_extra(s, words)}</li>' for s in view["steps"])
+            + "</ol>")
+    warnings([w for w in every if not w.get("urgent")])
     facts = []
     for name, lid in (("cost", "cost"), ("time", "time")):
         if view.get(name):
@@ -514,18 +535,7 @@ def outcome_body(view: dict, words: Words, *, level: int, check_prefix: str,
     if view.get("bring"):
         parts.append(heading("bring"))
         parts.append(checklist(view["bring"], words, check_prefix, level=level + 1,
-                               docs_anchor=docs_anchor))
-    if view.get("steps"):
-        parts.append(heading("steps"))
-        parts.append('<ol class="tebiki-steps">' + "".join(
-            f'<li>{words.rich(s["text"])}{_extra(s, words)}</li>' for s in view["steps"])
-            + "</ol>")
-    if view.get("warnings"):
-        parts.append(heading("warnings"))
-        texts = [words.rich(item["text"]) + _extra(item, words) for item in view["warnings"]]
-        inner = f"<p>{texts[0]}</p>" if len(texts) == 1 else \
-            "<ul>" + "".join(f"<li>{t}</li>" for t in texts) + "</ul>"
-        parts.append(f'<div class="tebiki-warning">{inner}</div>')
+                               docs_anchor=docs_anchor, folded=folded))
     if view.get("contacts"):
         parts.append(heading("contacts"))
         parts.append("".join(contact_html(c, words, now)
@@ -641,10 +651,11 @@ def bring_groups(bring: list) -> list:
 
 
 def checklist(bring: list, words: Words, prefix: str, *, level: int = 3,
-              docs_anchor: str | None = None) -> str:
+              docs_anchor: str | None = None, folded: bool = False) -> str:
     """What to bring, one tick box per item (ids stable per document), grouped by
     visit and by whose document it is (headings at `level`), then what each
-    document is: here, or once per page at `docs_anchor`."""
+    document is: here (in a closed <details> when `folded`), or once per page at
+    `docs_anchor`."""
     parts = []
     seen: dict = {}
     for visit, people in bring_groups(bring):
@@ -677,7 +688,7 @@ def checklist(bring: list, words: Words, prefix: str, *, level: int = 3,
         parts.append(f'<p class="tebiki-docs-link"><a href="#{esc(docs_anchor)}">'
                      f'{words.label("docs-see")}</a></p>')
     elif explained:
-        parts.append(docs_block(explained, words, level=level))
+        parts.append(docs_block(explained, words, level=level, folded=folded))
     return '<div class="tebiki-bring">' + "".join(parts) + "</div>"
 
 
@@ -693,9 +704,10 @@ def explained_docs(bring: list) -> list:
 
 
 def docs_block(docs: list, words: Words, *, level: int | None,
-               heading_id: str | None = None) -> str:
+               heading_id: str | None = None, folded: bool = False) -> str:
     """What each document is: its full name, examples and note, once per page
-    (`level` None leaves out the heading: the page has its own)."""
+    (`level` None leaves out the heading: the page has its own). `folded` puts it
+    in a closed <details> whose summary is the heading's words."""
     rows = []
     for doc in docs:
         details = ""
@@ -707,9 +719,12 @@ def docs_block(docs: list, words: Words, *, level: int | None,
             details += f'<span class="tebiki-doc__note">{words.rich(doc["note"])}</span>'
         rows.append(f'<div class="tebiki-docs__row"><dt>{words.text(doc["name"])}</dt>'
                     f"<dd>{details}</dd></div>")
+    listing = '<dl class="tebiki-docs__list">' + "".join(rows) + "</dl>"
+    if folded:
+        return (f'<details class="tebiki-docs tebiki-fold"><summary>{words.label("docs-about")}'
+                f"</summary>{listing}</details>")
     heading = _h(min(level, 6), words.label("docs-about"), heading_id) if level else ""
-    return ('<section class="tebiki-docs">' + heading
-            + '<dl class="tebiki-docs__list">' + "".join(rows) + "</dl></section>")
+    return '<section class="tebiki-docs">' + heading + listing + "</section>"
 
 
 def for_reader(contacts: list, lang: str) -> list:
@@ -824,6 +839,11 @@ def new_tab_note(words: Words, new_tab: bool) -> str:
     return f'<span class="{HIDDEN_CLASS}"> {words.label("new-tab")}</span>'
 
 
+def paper_address(url: str) -> str:
+    """A source's address as printed: without `https://`, which a browser adds itself."""
+    return url[len("https://"):] if url.startswith("https://") else url
+
+
 def sources_block(sources: list, reviewed: str, words: Words, *, level: int | None,
                   heading_id: str | None = None, new_tab: bool = False,
                   folded: bool = False) -> str:
@@ -834,12 +854,13 @@ def sources_block(sources: list, reviewed: str, words: Words, *, level: int | No
     items = "".join(
         f'<li><a href="{esc(s["url"])}"{new_tab_attrs(new_tab)}>{words.text(s["title"])}'
         f'{new_tab_note(words, new_tab)}</a> '
+        f'<span class="tebiki-source__url">{esc(paper_address(s["url"]))}</span> '
         f'<span class="tebiki-source__publisher">{words.text(s["publisher"])}</span></li>'
         for s in sources)
     listing = f"<ul>{items}</ul>"
     if folded:
         summary = words.label("sources-list", n=str(len(sources)))
-        listing = f"<details><summary>{summary}</summary>{listing}</details>"
+        listing = f'<details class="tebiki-fold"><summary>{summary}</summary>{listing}</details>'
     return ('<section class="tebiki-sources">' + heading + listing +
             '<p class="tebiki-reviewed">' + words.field(
                 words.label("reviewed"), f'<time datetime="{esc(reviewed)}">{esc(reviewed)}</time>')

@@ -62,6 +62,8 @@ FLOW_BOX = (275 * MM, 168 * MM)
 class HandbookError(Exception):
     """The handbook could not be made (a page names something missing, no Chromium, ...)."""
 
+    details = ""  # a long log behind the one-line message (Chromium's), for -v
+
 
 @dataclass
 class Chapter:

@@ -175,7 +175,12 @@ def make_handbooks(bundle, site: SiteConfig, out: Path, *, epoch: int,
             finally:
                 browser.close()
     except PlaywrightError as exc:
-        raise HandbookError(f"Chromium failed: {exc}") from exc
+        # Playwright's message is its whole launch log: one line here, the log for -v.
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        error = HandbookError(f"Chromium failed: {first} (is {chromium()} a working "
+                              "Chromium? set TEBIKI_CHROMIUM to one)")
+        error.details = str(exc)
+        raise error from exc
     except print_font.FontError as exc:
         raise HandbookError(str(exc)) from exc
     finally:

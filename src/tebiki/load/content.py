@@ -15,11 +15,11 @@ from typing import Any, NamedTuple
 from tebiki.core.engine import names_holidays
 from tebiki.load.compile import compile_records, compile_tree
 from tebiki.load.labels import check_label_set
-from tebiki.load.problems import ERROR, WARNING, ContentError, Problem, display_path
+from tebiki.load.problems import ERROR, WARNING, ContentError, Problem, display_path, in_order
 from tebiki.load.public_holidays import build_day, calendar
 from tebiki.load.schema import RECORD_KINDS, check_labels, check_records, check_tree
 from tebiki.load.validate import REVIEW_AGE_MONTHS, LoadedRecords, LoadedTree, PathReport, Validator
-from tebiki.load.yamlsource import read_source
+from tebiki.load.yamlsource import cap_problems, read_source
 
 
 class Language(NamedTuple):
@@ -40,6 +40,7 @@ class Content:
     problems: list[Problem] = field(default_factory=list)
     reports: dict[str, PathReport] = field(default_factory=dict)
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    label_sources: list = field(default_factory=list)  # the ui/*.yaml files, read
 
     @property
     def errors(self) -> list[Problem]:
@@ -108,19 +109,82 @@ def load_content(root: Path, *, languages, today: date | None = None,
     _load_records(content)
     _load_labels(content)
     _load_trees(content)
+    _unread_folders(content)
     validator = Validator(content.trees, content.records, problems, content.labels,
-                          today=today, review_age_months=review_age_months)
+                          today=today, review_age_months=review_age_months,
+                          label_sources=content.label_sources, languages=content.languages)
     validator.run()
     content.reports = validator.reports
     if holidays is None:
         _warn_holidays_unknown(content)
-    content.problems.sort()
+    content.problems[:] = _capped(problems)
     return content
+
+
+def _capped(problems: list[Problem]) -> list[Problem]:
+    """Every file's problems, sorted, at most MAX_FILE_PROBLEMS of each and a line that
+    counts the rest."""
+    by_file: dict[str, list[Problem]] = {}
+    for problem in dict.fromkeys(problems):  # one text in two languages, one problem
+        by_file.setdefault(problem.file, []).append(problem)
+    kept: list[Problem] = []
+    for found in by_file.values():
+        kept.extend(cap_problems(found))
+    return in_order(kept)
+
+
+# The folders of a content folder that are read; each holds its files directly.
+READ_FOLDERS = ("records", "ui")
+
+
+def _unread_folders(content: Content) -> None:
+    """A YAML file in a folder the loader does not read (decision_trees/sub/x.yaml, or
+    records/old/x.yaml) would be silently left out: each such folder is reported, with
+    one of its files. Folders whose name starts with a dot are left alone."""
+    root = content.root
+    tops = [(root, set(READ_FOLDERS)), *((root / name, set()) for name in READ_FOLDERS)]
+    for folder, read in tops:
+        for name in _subfolders(folder):
+            if name in read or name.startswith("."):
+                continue
+            found = _first_yaml(folder / name)
+            if found is not None:
+                content.problems.append(Problem(
+                    display_path(folder / name, root), 1,
+                    f"this folder is not read, but it holds {found.relative_to(folder / name)}: "
+                    f"trees go straight into {root.name}/, records into records/ and labels "
+                    "into ui/; move the file there, or out of the content folder"))
+
+
+def _subfolders(folder: Path) -> list[str]:
+    try:
+        return sorted(entry.name for entry in os.scandir(folder)
+                      if entry.is_dir(follow_symlinks=False))
+    except OSError:
+        return []  # a missing records/ or ui/; an unreadable folder is reported elsewhere
+
+
+def _first_yaml(folder: Path, budget: int = 10_000) -> Path | None:
+    """A .yaml/.yml file somewhere under `folder` (links not followed), looking at no more
+    than `budget` entries."""
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if os.path.splitext(name)[1].lower() in YAML_SUFFIXES:
+                return Path(top) / name
+        budget -= len(dirs) + len(files)
+        if budget < 0:
+            return None
+    return None
 
 
 def _load_records(content: Content) -> None:
     problems = content.problems
     records_dir = content.root / "records"
+    if records_dir.exists() and not records_dir.is_dir():
+        problems.append(Problem(display_path(records_dir, content.root), 1, "records is not a "
+                                "folder: the records (documents, places, contacts, PINs, "
+                                "sources) are *.yaml files in a folder records/"))
     record_files = _yaml_files(records_dir, content.root, problems) if records_dir.is_dir() else []
     content.records.records = {kind: {} for kind in RECORD_KINDS}
     content.records.sources = {kind: {} for kind in RECORD_KINDS}
@@ -154,6 +218,7 @@ def _load_labels(content: Content) -> None:
         problems.extend(found)
         if source is None:
             continue
+        content.label_sources.append(source)
         checked = check_labels(source, problems, content.languages)
         declared = source.data.get("labels") if isinstance(source.data, dict) else None
         for lid in declared if isinstance(declared, dict) else {}:

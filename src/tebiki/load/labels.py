@@ -93,6 +93,9 @@ LABELS: dict[str, Label] = {
     "flow-picture-alt": _label("title", "questions", "outcomes"),
     "flow-picture-caption": _label("link"),
     "flow-picture-open": _PLAIN,
+    "flow-page-title": _label("title"),
+    "flow-page-alt": _label("title", "questions", "outcomes"),
+    "flow-page-back": _PLAIN, "flow-page-scroll": _PLAIN,
     "guide-nav-title": _label("title"),
     # search, the 404 page, the header
     "search": _PLAIN, "search-label": _PLAIN, "search-button": _PLAIN,

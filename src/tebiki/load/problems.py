@@ -15,6 +15,7 @@ class Problem:
     line: int
     message: str
     severity: str = ERROR
+    more: int = 0  # on a line that stands for problems left out: how many
 
     def format(self) -> str:
         """`file:line: message`, with `warning:` before the message for warnings."""
@@ -22,11 +23,16 @@ class Problem:
         return f"{self.file}:{self.line}: {prefix}{self.message}"
 
 
+def in_order(problems) -> list[Problem]:
+    """By file and line; in each file, the line that counts problems left out last."""
+    return sorted(problems, key=lambda p: (p.file, p.more > 0, p.line))  # stable: as found
+
+
 class ContentError(Exception):
     """Raised when content has errors; carries every problem found, not just the first."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems)
+        self.problems = in_order(problems)
         super().__init__("\n".join(p.format() for p in self.problems))
 
 

@@ -19,6 +19,11 @@ ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 # An id is a folder name in the site (wizard/<tree>/<option>/…/): 64 characters keep
 # the deepest page's path far below the file systems' limits (docs/FORMAT.md, Limits).
 ID_MAX = 64
+# Characters in one language's text (docs/FORMAT.md, Limits; measured with
+# scripts/bench_limits.py --text-scale). A title, a name, a question, an option or a
+# label is repeated in lists, links, the answers so far and every page's menu: shorter.
+MAX_TEXT = 2000
+MAX_SHORT_TEXT = 300
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CLOCK_RE = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")
 MONTH_DAY_RE = re.compile(r"^(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$")
@@ -28,10 +33,22 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HOLIDAYS = "holidays"  # public holidays, as a day in `days:` and in `closed_dates:`
 DOC_CATEGORIES = ("A", "B", "card", "authority", "form", "other")
 PIN_PLACES = ("store", "counter", "online", "app")
+# What a PIN can be: a card's PINs are 4 to 16 characters and lock after 3 or 5 wrong
+# tries; these bounds only keep out numbers no card has (99999999999999999999 tries).
+PIN_MAX_LENGTH = 64
+PIN_MAX_TRIES = 99
+# A language a line answers in: a code like ja, en, pt-BR (BCP 47's common forms).
+LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 RECORD_KINDS = ("documents", "places", "contacts", "pins", "sources")
 PHONE_KINDS = ("phone", "fax")
 PHONE_OPTIONAL = ("guidance", "kind", "hours", "hours_note", "closed_dates")
 BRING_OPTIONAL = ("note", "for", "visit", "when", "valid_from", "valid_until")
+
+
+# Markdown links, images, autolinks and references: texts are plain text, and a link
+# would be shown as written (docs/FORMAT.md: links go in `sources`).
+_MARKDOWN_LINK = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)|<[A-Za-z][A-Za-z0-9+.-]*:[^>\s]*>"
+                            r"|\[[^\]\n]+\]\[[^\]\n]*\]|^\s*\[[^\]\n]+\]:\s*\S", re.M)
 
 
 def _shorten(text: str, limit: int = 40) -> str:
@@ -99,8 +116,9 @@ class Checker:
             return False
         return True
 
-    def text(self, value: Any, key: Key) -> dict | None:
-        """A text in every language of the site: {ja: ..., en: ...}."""
+    def text(self, value: Any, key: Key, short: bool = False) -> dict | None:
+        """A text in every language of the site: {ja: ..., en: ...}; `short` for a title,
+        a name or a label (they are repeated in lists, links and every page's menu)."""
         shape = "{" + ", ".join(f"{language.code}: …" for language in self.languages) + "}"
         if isinstance(value, str):
             self.error(key, f"{self.where(key)} has one text for all languages: write it as "
@@ -126,6 +144,22 @@ class Checker:
                 self.error((*key, lang), f"the {name} text ({lang}:) of "
                            f"{self.where(key)} is empty")
                 continue
+            link = _MARKDOWN_LINK.search(item)
+            if link:
+                self.error((*key, lang), f"the {name} text ({lang}:) of {self.where(key)} has a "
+                           f"link written in Markdown ({_shorten(link.group())}): texts are "
+                           "plain text (only **bold** is read), so it would show as written; "
+                           "name the page in the sources: of the record or outcome instead, "
+                           "and the pages link it")
+                continue
+            limit = MAX_SHORT_TEXT if short else MAX_TEXT
+            if len(item.strip()) > limit:
+                what = "a title, a name or a label" if short else "a text"
+                self.error((*key, lang), f"the {name} text ({lang}:) of {self.where(key)} has "
+                           f"{len(item.strip()):,} characters; {what} may have at most "
+                           f"{limit:,} (docs/FORMAT.md, Limits): shorten it, or split it into "
+                           "steps or notes")
+                continue
             out[lang] = item.strip()
         codes = [language.code for language in self.languages]
         for lang in value:
@@ -134,10 +168,21 @@ class Checker:
                            f"the site's languages are {', '.join(codes)} (mkdocs.yml)")
         return out if len(out) == len(codes) else None
 
-    def optional_text(self, data: dict, name: str, key: Key) -> dict | None:
+    def optional_text(self, data: dict, name: str, key: Key, short: bool = False) -> dict | None:
         if name not in data:
             return None
-        return self.text(data[name], (*key, name))
+        return self.text(data[name], (*key, name), short)
+
+    def whole(self, value: Any, key: Key, low: int, high: int) -> int | None:
+        """A whole number from `low` to `high`, or None (reported)."""
+        if not self.expect(value, int, key, "a whole number"):
+            return None
+        if not low <= value <= high:
+            shown = str(value) if len(str(value)) <= 12 else f"{str(value)[:12]}…"
+            self.error(key, f"{self.where(key)[self.where(key).rfind('.') + 1:]} is {shown}: "
+                       f"it must be from {low} to {high}")
+            return None
+        return value
 
     def date(self, value: Any, key: Key) -> str | None:
         if not isinstance(value, str) or not DATE_RE.fullmatch(value):
@@ -242,7 +287,7 @@ def check_tree(source: Source, problems: list[Problem], file_id: str,
         c.error(("id",), f"the tree id '{data['id']}' differs from its file name "
                 f"'{file_id}.yaml': make them the same")
     tree["id"] = file_id
-    tree["title"] = c.text(data["title"], ("title",))
+    tree["title"] = c.text(data["title"], ("title",), short=True)
     tree["summary"] = c.text(data["summary"], ("summary",))
     if "keywords" in data:
         tree["keywords"] = _check_keywords(c, data["keywords"], ("keywords",))
@@ -357,7 +402,7 @@ def _check_keywords(c: Checker, value: Any, key: Key) -> dict | None:
 def _check_question(c: Checker, q: Any, key: Key) -> dict | None:
     if not c.mapping(q, key, ("text", "options"), ("hint",), "a question (text, options)"):
         return None
-    question: dict[str, Any] = {"text": c.text(q["text"], (*key, "text"))}
+    question: dict[str, Any] = {"text": c.text(q["text"], (*key, "text"), short=True)}
     question["hint"] = c.optional_text(q, "hint", key)
     options = q["options"]
     question["options"] = []
@@ -373,7 +418,7 @@ def _check_question(c: Checker, q: Any, key: Key) -> dict | None:
         if not c.mapping(o, k, ("label",), ("hint", "next", "valid_from", "valid_until"),
                          "an option (label, next)"):
             continue
-        option: dict[str, Any] = {"id": oid, "label": c.text(o["label"], (*k, "label"))}
+        option: dict[str, Any] = {"id": oid, "label": c.text(o["label"], (*k, "label"), short=True)}
         option["hint"] = c.optional_text(o, "hint", k)
         if "next" not in o or o["next"] is None:
             c.error(k, f"option '{oid}' leads nowhere: give it 'next:' with a question, "
@@ -415,7 +460,7 @@ def _check_route(c: Checker, entries: Any, key: Key) -> list | None:
 def _check_outcome(c: Checker, o: Any, key: Key) -> dict | None:
     if not c.mapping(o, key, OUTCOME_FIELDS, OUTCOME_OPTIONAL, "an outcome (title, ...)"):
         return None
-    out: dict[str, Any] = {"title": c.text(o["title"], (*key, "title"))}
+    out: dict[str, Any] = {"title": c.text(o["title"], (*key, "title"), short=True)}
     for name in ("summary", "cost", "time", "if_fails"):
         out[name] = c.optional_text(o, name, key)
     if "place" in o and "places" in o:
@@ -426,8 +471,9 @@ def _check_outcome(c: Checker, o: Any, key: Key) -> dict | None:
     out["contacts"] = _check_ref_items(c, o.get("contacts", []), (*key, "contacts"), "contact")
     out["pins"] = c.id_list(o.get("pins", []), (*key, "pins"), "PIN")
     out["sources"] = c.id_list(o.get("sources", []), (*key, "sources"), "source")
-    for name in ("steps", "warnings"):
-        out[name] = _check_text_items(c, o.get(name, []), (*key, name))
+    out["steps"] = _check_text_items(c, o.get("steps", []), (*key, "steps"))
+    out["warnings"] = _check_text_items(c, o.get("warnings", []), (*key, "warnings"),
+                                        urgent=True)
     out["bring"] = _check_bring(c, o.get("bring", []), (*key, "bring"))
     out["continue"] = []
     cont = o.get("continue", [])
@@ -479,17 +525,23 @@ def _check_ref_items(c: Checker, items: Any, key: Key, what: str) -> list:
     return out
 
 
-def _check_text_items(c: Checker, items: Any, key: Key) -> list:
+def _check_text_items(c: Checker, items: Any, key: Key, *, urgent: bool = False) -> list:
+    """Steps or warnings; a warning may be `urgent: true` (shown before the steps)."""
     if not c.expect(items, list, key, "a list of texts"):
         return []
+    optional = ("when", "valid_from", "valid_until") + (("urgent",) if urgent else ())
     out = []
     for i, item in enumerate(items):
         k = (*key, i)
         if isinstance(item, dict) and "text" in item:
-            if not c.mapping(item, k, ("text",), ("when", "valid_from", "valid_until"),
-                             "an item (text, when)"):
+            if not c.mapping(item, k, ("text",), optional, "an item (text, when)"):
                 continue
             entry: dict[str, Any] = {"text": c.text(item["text"], (*k, "text")), "index": i}
+            if "urgent" in item:
+                if not c.expect(item["urgent"], bool, (*k, "urgent"), "true or false"):
+                    continue
+                if item["urgent"]:
+                    entry["urgent"] = True
             if "when" in item:
                 entry["when"] = check_condition(c, item["when"], (*k, "when"))
                 if entry["when"] is None:
@@ -616,8 +668,8 @@ def check_records(source: Source, problems: list[Problem],
 def _check_record(c: Checker, kind: str, rid: str, rec: dict, key: Key) -> dict[str, Any]:
     out: dict[str, Any] = {"id": rid}
     if kind == "sources":
-        out["title"] = c.text(rec["title"], (*key, "title"))
-        out["publisher"] = c.text(rec["publisher"], (*key, "publisher"))
+        out["title"] = c.text(rec["title"], (*key, "title"), short=True)
+        out["publisher"] = c.text(rec["publisher"], (*key, "publisher"), short=True)
         url = rec["url"]
         if c.expect(url, str, (*key, "url"), "a web address") and \
                 not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
@@ -626,11 +678,11 @@ def _check_record(c: Checker, kind: str, rid: str, rec: dict, key: Key) -> dict[
         out["reviewed"] = c.date(rec["reviewed"], (*key, "reviewed"))
         out["note"] = c.optional_text(rec, "note", key)
         return out
-    out["name"] = c.text(rec["name"], (*key, "name"))
+    out["name"] = c.text(rec["name"], (*key, "name"), short=True)
     out["note"] = c.optional_text(rec, "note", key)
     c.provenance(rec, key, out)
     if kind == "documents":
-        out["short_name"] = c.optional_text(rec, "short_name", key)
+        out["short_name"] = c.optional_text(rec, "short_name", key, short=True)
         if rec["category"] not in DOC_CATEGORIES:
             c.error((*key, "category"), f"category '{rec['category']}' is not one of "
                     f"{', '.join(DOC_CATEGORIES)} (A: photo ID, B: ID without a photo)")
@@ -653,20 +705,23 @@ def _check_record(c: Checker, kind: str, rid: str, rec: dict, key: Key) -> dict[
             # language is not the only one); unknown when not given
             langs = rec.get("languages", [])
             if c.expect(langs, list, (*key, "languages"), "a list of language codes"):
-                out["languages"] = [str(x) for x in langs]
+                out["languages"] = [x for i, x in enumerate(langs)
+                                    if _language_code(c, x, (*key, "languages", i))]
     elif kind == "pins":
-        out["short_name"] = c.optional_text(rec, "short_name", key)
+        out["short_name"] = c.optional_text(rec, "short_name", key, short=True)
         fmt = rec["format"]
         fkey = (*key, "format")
         if c.mapping(fmt, fkey, ("chars", "min_length", "max_length"), (), "a PIN format"):
             if fmt["chars"] not in ("digits", "alphanumeric"):
                 c.error((*fkey, "chars"), "chars is 'digits' or 'alphanumeric'")
-            for name in ("min_length", "max_length"):
-                c.expect(fmt[name], int, (*fkey, name), "a whole number")
+            lengths = [c.whole(fmt[name], (*fkey, name), 1, PIN_MAX_LENGTH)
+                       for name in ("min_length", "max_length")]
+            if None not in lengths and lengths[0] > lengths[1]:
+                c.error((*fkey, "min_length"), f"min_length {lengths[0]} is more than "
+                        f"max_length {lengths[1]}: no PIN could have that length")
             out["format"] = dict(fmt)
         out["format_text"] = c.text(rec["format_text"], (*key, "format_text"))
-        if c.expect(rec["tries"], int, (*key, "tries"), "a whole number") and rec["tries"] < 1:
-            c.error((*key, "tries"), "tries must be at least 1")
+        c.whole(rec["tries"], (*key, "tries"), 1, PIN_MAX_TRIES)
         out["tries"] = rec["tries"]
         used = rec["used_for"]
         out["used_for"] = []
@@ -682,6 +737,14 @@ def _check_record(c: Checker, kind: str, rid: str, rec: dict, key: Key) -> dict[
     return out
 
 
+def _language_code(c: Checker, value: Any, key: Key) -> bool:
+    if isinstance(value, str) and LANGUAGE_CODE_RE.fullmatch(value):
+        return True
+    c.error(key, f"{_shorten(str(value))!r} is not a language code: write codes like ja, "
+            "en or pt-BR")
+    return False
+
+
 def _check_hours(c: Checker, hours: Any, key: Key) -> list:
     if not c.expect(hours, list, key, "a list of {days, open, close}"):
         return []
@@ -694,6 +757,10 @@ def _check_hours(c: Checker, hours: Any, key: Key) -> list:
         if days == "all":
             days = list(WEEKDAYS)
         if not c.expect(days, list, (*k, "days"), "a list of mon … sun (and holidays), or all"):
+            continue
+        if not days:
+            c.error((*k, "days"), "days lists no day: the hours would show without the days "
+                    "they are for; write the days (mon, tue, …) or all")
             continue
         bad = [d for d in days if d not in (*WEEKDAYS, HOLIDAYS)]
         if bad:
@@ -766,7 +833,7 @@ def _check_phones(c: Checker, phones: Any, key: Key) -> list:
             c.error((*k, "kind"), f"kind {kind!r} is not one of {', '.join(PHONE_KINDS)} "
                     "(a fax number is shown as FAX and never made a tap-to-call link)")
             continue
-        phone = {"number": number, "label": c.text(p["label"], (*k, "label")),
+        phone = {"number": number, "label": c.text(p["label"], (*k, "label"), short=True),
                  "guidance": c.optional_text(p, "guidance", k),
                  "hours_note": c.optional_text(p, "hours_note", k)}
         if kind == "fax":
@@ -803,7 +870,7 @@ def check_labels(source: Source, problems: list[Problem], languages) -> dict[str
     out = {}
     for lid, text in labels.items():
         if c.ident(lid, ("labels", lid), "a label id"):
-            checked = c.text(text, ("labels", lid))
+            checked = c.text(text, ("labels", lid), short=True)
             if checked is not None:
                 out[lid] = checked
     return out

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from tebiki.core import engine
+from tebiki.load import phones
 from tebiki.load.problems import ERROR, WARNING, Problem
 from tebiki.load.yamlsource import Key, Source
 
@@ -32,6 +33,12 @@ MAX_TOTAL_STATES = 1000
 # Each answer is a folder in a state's URL (wizard/<tree>/<option>/…/): with ids of
 # at most 64 characters, 20 questions keep the deepest path under 1,400 characters.
 MAX_PATH_QUESTIONS = 20
+# The characters of text on all wizard states together (StateText): each text is on
+# every state page past it, in the wizard and the widget, and rendered once more in
+# Pyodide; the build's memory grows with their sum (about 125 MB a million: 1.7 GB at
+# 9.9 million, docs/FORMAT.md). Half of it in one tree, as for the states.
+MAX_WIZARD_TEXT = 8_000_000
+MAX_TREE_TEXT = 4_000_000
 
 
 @dataclass
@@ -56,6 +63,7 @@ class PathReport:
     outcomes: set[str] = field(default_factory=set)
     states: int = 1  # wizard states: the start and every distinct set of answers
     deepest: int = 0  # questions on the longest path
+    text: int = 0  # characters of text on all its wizard states (see StateText)
 
 
 def _describe(answers: list) -> str:
@@ -66,14 +74,17 @@ class Validator:
     def __init__(self, trees: dict[str, LoadedTree], records: LoadedRecords,
                  problems: list[Problem], labels: dict | None = None, *,
                  today: date | None = None,
-                 review_age_months: int = REVIEW_AGE_MONTHS) -> None:
+                 review_age_months: int = REVIEW_AGE_MONTHS,
+                 label_sources: list[Source] | None = None, languages: tuple = ()) -> None:
         self.trees = trees
+        self.label_sources = label_sources or []  # ui/*.yaml: their texts are checked too
         self.records = records
         self.problems = problems
         self.labels = labels if labels is not None else {}
         self.today = today or date.today()
         self.review_age_months = review_age_months
         self.reports: dict[str, PathReport] = {}
+        self.state_text = StateText(records.records, languages)
         self.over_limit = False  # a tree was stopped at a limit (its count is partial)
 
     def report(self, source: Source, key: Key, message: str, severity: str = ERROR) -> None:
@@ -113,16 +124,19 @@ class Validator:
 
     def check_phone_mentions(self) -> None:
         """A phone number written in a text must be a contact record's number, so the
-        number is kept in one place and pages can make it a tap-to-call link."""
+        number is kept in one place and pages can make it a tap-to-call link; and it is
+        written as pages link numbers (ASCII digits and hyphens), in the labels too."""
         kinds = {p["number"]: p.get("kind", "phone")
                  for rec in self.records.records.get("contacts", {}).values()
                  for p in rec.get("phones", [])}
         sources = {id(s): s for kind in self.records.sources.values() for s in kind.values()}
         sources.update({id(t.source): t.source for t in self.trees.values()})
+        sources.update({id(s): s for s in self.label_sources})
         for source in sources.values():
             for key, text in _texts(source.data, ()):
-                if key and key[-1] == "number":
+                if key and key[-1] in ("number", "url"):
                     continue
+                self._check_loose_numbers(source, key, text, kinds)
                 for start, end in engine.phones_in_text(text):
                     number = text[start:end]
                     as_fax = engine.written_as_fax(text, start)
@@ -138,6 +152,22 @@ class Validator:
                         self.report(source, key, f"{number} is a phone number, not a fax "
                                     f"number: take away the '{engine.FAX_WORD}' before it")
 
+    def _check_loose_numbers(self, source: Source, key: Key, text: str, kinds: dict) -> None:
+        """Numbers written so that pages would neither check nor link them."""
+        by_digits = {phones.digits_of(number): number for number in kinds}
+        for start, end, digits in phones.loose_numbers(text):
+            written = text[start:end]
+            number = by_digits.get(digits)
+            if number is not None:
+                self.report(source, key, f"the phone number {written} is written in a form "
+                            f"pages do not link: write it as {number}, as its contact record "
+                            "has it (ASCII digits and hyphens)")
+            else:
+                self.report(source, key, f"{written} looks like a phone number, and it is in "
+                            "no contact record: add it to records/contacts.yaml, then write "
+                            "it here as the record does (ASCII digits and hyphens, like "
+                            "0120-95-0178), or fix the number")
+
     def check_review_dates(self) -> None:
         """A `reviewed:` date older than the review age is a warning: the text may no
         longer say what its sources say."""
@@ -148,8 +178,14 @@ class Validator:
             for rid, rec in records.items():
                 found.append((self.records.sources[kind][rid], (*rec["_key"], "reviewed"),
                               rec.get("reviewed")))
+        # A day ahead is allowed: Japan's date runs ahead of the build machine's clock.
+        latest = self.today + timedelta(days=1)
         for source, key, reviewed in found:
-            if reviewed and date.fromisoformat(reviewed) < limit:
+            if reviewed and date.fromisoformat(reviewed) > latest:
+                self.report(source, key, f"reviewed {reviewed} is in the future (today is "
+                            f"{self.today}): write the day this was last checked against its "
+                            "sources, so that its age can warn when it gets old")
+            elif reviewed and date.fromisoformat(reviewed) < limit:
                 self.report(source, key, f"reviewed {reviewed} is more than "
                             f"{self.review_age_months} months ago (before {limit}): check "
                             "this against its sources again and update 'reviewed:'", WARNING)
@@ -296,7 +332,7 @@ class Validator:
                             f"answers are not on the path the others take: {', '.join(unused)}")
 
     def _within_limits(self, loaded: LoadedTree, report: PathReport, previous: list,
-                       answers: list) -> bool:
+                       answers: list, outcome: str) -> bool:
         """Count the states a path adds (paths come depth first, so those past the part
         it shares with the path before are new) and report a tree that outgrows what a
         build can make."""
@@ -307,12 +343,20 @@ class Validator:
             shared += 1
         report.states += len(answers) - shared
         report.deepest = max(report.deepest, len(answers))
+        report.text += self.state_text.added(loaded.model, answers, shared, outcome)
         source = loaded.source
         if len(answers) > MAX_PATH_QUESTIONS:
             qid = answers[MAX_PATH_QUESTIONS][0]
             self.report(source, ("questions", qid), f"this path asks more than "
                         f"{MAX_PATH_QUESTIONS} questions ({_describe(answers[:3])}, …): a wizard "
                         "may ask at most that many in a row; split the tree (an outcome can "
+                        "continue: to another tree)")
+            return False
+        if report.text > MAX_TREE_TEXT:
+            self.report(source, ("start",), f"the tree's wizard pages hold more than "
+                        f"{MAX_TREE_TEXT:,} characters of text (each text is on every page "
+                        "whose answers lead past it, in the wizard and the widget): shorten "
+                        "its longest texts, or split it into smaller trees (an outcome can "
                         "continue: to another tree)")
             return False
         if report.states > MAX_TREE_STATES:
@@ -326,6 +370,15 @@ class Validator:
     def check_total_states(self) -> None:
         """All trees together must stay within what one build can make."""
         total = sum(r.states for r in self.reports.values())
+        text = sum(r.text for r in self.reports.values())
+        if text > MAX_WIZARD_TEXT and not self.over_limit:
+            largest = max(self.reports, key=lambda tid: self.reports[tid].text)
+            self.report(self.trees[largest].source, ("start",), f"the wizards' pages hold "
+                        f"{text:,} characters of text together; one build can make at most "
+                        f"{MAX_WIZARD_TEXT:,} (this tree's hold {self.reports[largest].text:,}: "
+                        "each text is on every page whose answers lead past it); shorten the "
+                        "longest texts, trim or split the trees, or build them as separate "
+                        "sites")
         if total <= MAX_TOTAL_STATES or self.over_limit:  # a tree past its own limit is told
             return
         largest = max(self.reports, key=lambda tid: self.reports[tid].states)
@@ -338,6 +391,7 @@ class Validator:
         tree, source = loaded.model, loaded.source
         matched: set = set()
         report = PathReport()
+        report.text = self.state_text.start(tree)
         reached_questions: set[str] = set()
         failures: dict[tuple, tuple] = {}
         content_true: set[tuple] = set()
@@ -349,7 +403,7 @@ class Validator:
             for qid, _ in path["answers"]:
                 reached_questions.add(qid)
             if end == "outcome":
-                if not self._within_limits(loaded, report, previous, path["answers"]):
+                if not self._within_limits(loaded, report, previous, path["answers"], node):
                     self.over_limit = True
                     return
                 previous = path["answers"]
@@ -435,6 +489,80 @@ class Validator:
                             f"'{first}' and '{item['id']}' (after {_describe(answers)}): one "
                             "number, one meaning: list only the contact for this outcome's "
                             "purpose")
+
+
+class StateText:
+    """How many characters of content text a wizard state's page holds, at most: the
+    question asked (its text, hint, options) or the outcome reached (every part, and the
+    records it names), and the answers given so far (each question and the option
+    chosen), in every language. Summed over every state this measures what the build
+    writes and renders (every state is a page of the wizard and of the widget in each
+    language, and rendered again in Pyodide), which is what runs a build out of memory."""
+
+    def __init__(self, records: dict, languages: tuple = ()) -> None:
+        self.records = records
+        self.codes = {getattr(language, "code", language) for language in languages}
+        self.sizes: dict[tuple, int] = {}
+
+    def chars(self, value: Any) -> int:
+        """Characters of the texts ({lang: text}) in a model value."""
+        if isinstance(value, dict):
+            texts = [v for k, v in value.items() if k in self.codes and isinstance(v, str)]
+            if texts and (len(texts) == len(value) or not self.codes):
+                return sum(len(t) for t in texts)
+            return sum(self.chars(v) for v in value.values())
+        if isinstance(value, list):
+            return sum(self.chars(v) for v in value)
+        if isinstance(value, str) and not self.codes:
+            return len(value)
+        return 0
+
+    def _size(self, tree: dict, kind: str, node_id: str) -> int:
+        key = (tree["id"], kind, node_id)
+        if key not in self.sizes:
+            if kind == "question":
+                size = self.chars(tree["questions"].get(node_id))
+            elif kind == "answer":
+                qid, oid = node_id
+                question = tree["questions"].get(qid, {})
+                option = [o for o in question.get("options", []) if o["id"] == oid]
+                size = self.chars(question.get("text")) + self.chars(option[:1])
+            else:
+                size = self._outcome(tree["outcomes"].get(node_id, {}))
+            self.sizes[key] = size
+        return self.sizes[key]
+
+    def _outcome(self, outcome: dict) -> int:
+        size = self.chars(outcome)
+        named = [("places", i["id"]) for i in outcome.get("places", [])]
+        named += [("contacts", i["id"]) for i in outcome.get("contacts", [])]
+        named += [("pins", pid) for pid in outcome.get("pins", [])]
+        named += [("sources", sid) for sid in outcome.get("sources", [])]
+        for item in outcome.get("bring", []):
+            docs = [item["doc"]] if "doc" in item else [d for g in item.get("sets", []) for d in g]
+            named += [("documents", d) for d in docs]
+        for kind, rid in named:
+            size += self.chars(self.records.get(kind, {}).get(rid))
+        return size
+
+    def start(self, tree: dict) -> int:
+        """The first state: the first question (a start through a route counts its
+        largest question: the walk does not say which one it is)."""
+        start = tree.get("start")
+        if start in tree["questions"]:
+            return self._size(tree, "question", start)
+        return max((self._size(tree, "question", q) for q in tree["questions"]), default=0)
+
+    def added(self, tree: dict, answers: list, shared: int, outcome: str) -> int:
+        """The text of the states a path to `outcome` adds past the `shared` answers of
+        the path before it: one per answer, each a question but the last, the outcome."""
+        total = 0
+        so_far = sum(self._size(tree, "answer", pair) for pair in answers[:shared])
+        for k in range(shared + 1, len(answers) + 1):
+            so_far += self._size(tree, "answer", answers[k - 1])
+            node = ("question", answers[k][0]) if k < len(answers) else ("outcome", outcome)
+            total += so_far + self._size(tree, *node)
+        return total
 
 
 def months_before(day: date, months: int) -> date:

@@ -10,6 +10,7 @@ what to write instead.
 from __future__ import annotations
 
 import errno
+import heapq
 import os
 import re
 import stat
@@ -26,9 +27,17 @@ try:  # the C parser is several times faster; same node graph
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_BYTES = 2 * 1024 * 1024
+# A content file is a few dozen KB (the largest today: 58 KB); what it holds is on pages
+# many times over (docs/FORMAT.md, Limits).
+MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 40
 MAX_ALIAS_VALUES = 10_000
+# Characters of text that aliases may repeat in one file: a 1 MB text repeated by
+# 9,999 aliases is within the count above but is 10 GB of text for every later step.
+MAX_ALIAS_CHARS = MAX_BYTES
+# Problems listed per file: a file of two million bad characters is one problem
+# repeated, and listing each took 18 minutes and two million lines.
+MAX_FILE_PROBLEMS = 50
 
 Key = tuple[str | int, ...]
 
@@ -80,6 +89,9 @@ def read_source(path: Path, display: str) -> tuple[Source | None, list[Problem]]
     if problem:
         return None, [Problem(display, 1, problem)]
     assert raw is not None
+    if raw.count(b"\x00") * 4 > len(raw):
+        return None, [Problem(display, 1, "the file is not UTF-8: every other byte is 0, as in a "
+                              "file saved as UTF-16; save it as UTF-8")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -94,7 +106,8 @@ def read_source(path: Path, display: str) -> tuple[Source | None, list[Problem]]
         ]
     if not text.strip():
         return None, [Problem(display, 1, "the file is empty: write the content, or delete it")]
-    bad = [Problem(display, line, message) for line, message in bad_characters(text, raw=True)]
+    bad = [Problem(display, line, message, more=more)
+           for line, message, more in bad_characters(text, raw=True)]
     if bad:
         return None, bad
     node, problem_at = _compose(text)
@@ -108,7 +121,23 @@ def read_source(path: Path, display: str) -> tuple[Source | None, list[Problem]]
         source.data = converter.convert(node, (), 0)
     except _Fail as fail:
         return None, [Problem(display, fail.line, fail.message)]
-    return source, [Problem(display, line, message) for line, message in converter.problems]
+    found = [Problem(display, line, message, more=more)
+             for line, message, more in converter.problems]
+    return source, cap_problems(found)
+
+
+def cap_problems(problems: list[Problem], limit: int = MAX_FILE_PROBLEMS) -> list[Problem]:
+    """The first `limit` problems of one file, by line, and one more that says how many
+    were left out: past a few dozen, more lines only hide the other files' problems.
+    A line that already stands for some left out (`more`) counts them."""
+    listed = sorted(p for p in problems if not p.more)
+    if len(listed) <= limit:
+        return problems
+    kept = listed[:limit]
+    rest = len(listed) - limit + sum(p.more for p in problems)
+    return [*kept, Problem(kept[0].file, listed[limit].line,
+                           f"and {rest:,} more problems in this file (only the first {limit} "
+                           "are listed): fix these, then check again", more=rest)]
 
 
 def front_matter(text: str, display: str) -> tuple[Source | None, list[Problem]]:
@@ -199,15 +228,42 @@ def _too_big(size: int, limit: int) -> str:
             f"{limit // (1024 * 1024)} MB: split it into smaller files")
 
 
+def _too_deep(text: str, loader: type) -> int | None:
+    """The line where `text` nests lists and mappings deeper than a composer can take,
+    or None. PyYAML composes nodes recursively, and its C composer on the C stack:
+    30,000 `[` crashed the process (a segmentation fault, no message) before any
+    RecursionError. Parsing into events is a loop, so the depth is counted there first
+    (a syntax error is left to the composer, which reports it)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                # the converter reports a value deeper than MAX_DEPTH with its own words
+                if depth > MAX_DEPTH + 1:
+                    return event.start_mark.line + 1
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 def _compose(text: str) -> tuple[yaml.Node | None, tuple[int, str] | None]:
     """The node graph of `text`, or None and the (line, message) that stops it."""
+    loader = _Loader
     try:
-        try:
-            return yaml.compose(text, Loader=_Loader), None
-        except UnicodeEncodeError:
-            # libyaml cannot hold a lone surrogate ("\ud800"); the Python parser can,
-            # and bad_characters() then names it with its line.
-            return yaml.compose(text, Loader=yaml.SafeLoader), None
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # libyaml cannot hold a lone surrogate ("\ud800"); the Python parser can,
+        # and bad_characters() then names it with its line.
+        loader = yaml.SafeLoader
+    deep = _too_deep(text, loader)
+    if deep is not None:
+        return None, (deep, f"nested too deeply (more than {MAX_DEPTH} levels): content "
+                      "needs a few levels at most; close the brackets or indent less")
+    try:
+        return yaml.compose(text, Loader=loader), None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -226,12 +282,24 @@ def _compose(text: str) -> tuple[yaml.Node | None, tuple[int, str] | None]:
 # only as part of a line end), DEL and the C1 controls (a stray U+0080 broke a page's
 # front matter), the line and paragraph separators (YAML and JavaScript read them as
 # line ends), lone surrogates, noncharacters, and the bidirectional overrides and
-# isolates (they make a text read differently from what it holds).
+# isolates (they make a text read differently from what it holds). Also what is
+# invisible on a page and so changes a text unseen: the bidirectional marks, zero-width
+# and other format characters, a byte order mark inside a file, the soft hyphen, Hangul
+# fillers, tag characters (they can hide a whole text) and private-use characters (no
+# meaning outside one program). Joiners (U+200C, U+200D) and variation selectors stay:
+# emoji and some scripts need them, and kanji variants (異体字) use the latter.
 _BAD_CHAR = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-    r"\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-    + "".join(rf"\U{plane:04x}fffe\U{plane:04x}ffff" for plane in range(1, 17))
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b\u200e\u200f"
+    r"\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
+    r"\ud800-\udfff\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff\U000e0000-\U000e007f"
+    r"\U000f0000-\U0010ffff"
+    + "".join(rf"\U{plane:04x}fffe\U{plane:04x}ffff" for plane in range(1, 15))
     + "]")
+# Combining marks piled on one letter ("Zalgo" text) spill over the lines around it:
+# the diacritical blocks such text is made of, and the kana voicing marks.
+MAX_COMBINING = 5
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff"
+                        "\u3099\u309a\ufe20-\ufe2f]{" + str(MAX_COMBINING + 1) + ",}")
 
 
 def _char_kind(char: str) -> str:
@@ -241,26 +309,79 @@ def _char_kind(char: str) -> str:
     if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
         return "a bidirectional override, which can make a text read differently from " \
                "what it holds"
+    if code in (0x200E, 0x200F, 0x061C):
+        return "a bidirectional mark, which is invisible and can reorder the text around it"
     if 0xD800 <= code <= 0xDFFF:
         return "a lone surrogate, which is no character"
     if code < 0xA0:
         return "a control character"
-    return "a noncharacter"
+    if code == 0xAD:
+        return "a soft hyphen, which is invisible"
+    if 0xE0000 <= code <= 0xE007F:
+        return "a tag character, which is invisible and can hide text"
+    if (0xE000 <= code <= 0xF8FF or code >= 0xF0000) and (code & 0xFFFE) != 0xFFFE:
+        return "a private-use character, which means nothing outside one program"
+    if code == 0xFEFF:
+        return "a byte order mark, which belongs at the very start of a file only"
+    if 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE:
+        return "a noncharacter"
+    return "an invisible formatting character, which changes a text without showing"
 
 
-def bad_characters(text: str, raw: bool = False) -> list[tuple[int, str]]:
-    """(line, message) for each character of `text` that no content may hold. `raw` is
-    the whole file: a carriage return there is part of a Windows line end."""
-    found = []
-    for match in _BAD_CHAR.finditer(text):
-        char = match.group()
-        if raw and char == "\r":
-            continue
-        line = text.count("\n", 0, match.start()) + 1
-        found.append((line, f"U+{ord(char):04X} ({_char_kind(char)}) is not allowed in "
-                            "content: delete it (it often comes with text copied from a PDF "
-                            "or another program)"))
-    return found
+_COPIED = "it often comes with text copied from a PDF or another program"
+
+
+def bad_characters(text: str, raw: bool = False,
+                   limit: int = MAX_FILE_PROBLEMS) -> list[tuple[int, str, int]]:
+    """(line, message, 0) for each character of `text` that no content may hold, the
+    first `limit` of them, and (line, message, how many) for the rest. `raw` is the whole file: a
+    carriage return there is part of a Windows line end, and the message gives the
+    column; otherwise `text` is one value (written with escapes in double quotes).
+    Line numbers are counted on from one match to the next: linear in the file."""
+    found: list[tuple[int, int, str, int]] = []
+    line, line_start, counted_to = 1, 0, 0
+    for match in _bad_matches(text, raw):
+        if len(found) == limit:
+            break
+        at = match.start()
+        newlines = text.count("\n", counted_to, at)
+        if newlines:
+            line += newlines
+            line_start = text.rindex("\n", counted_to, at) + 1
+        counted_to = at
+        where = f", at column {at - line_start + 1}" if raw else ""
+        found.append((line, at, _bad_message(match.group(), where), 0))
+    if len(found) == limit:
+        rest = _count_bad(text, raw) - limit
+        if rest > 0:
+            found.append((found[-1][0], found[-1][1],
+                          f"and {rest:,} more characters like these in this file (only the "
+                          f"first {limit} are listed): {_COPIED}; retype or clean the text",
+                          rest))
+    return [(line, message, more) for line, _at, message, more in found]
+
+
+def _bad_matches(text: str, raw: bool):
+    """The bad characters and the runs of combining marks of `text`, in order."""
+    chars = (m for m in _BAD_CHAR.finditer(text) if not (raw and m.group() == "\r"))
+    runs = _COMBINING.finditer(text) if not text.isascii() else iter(())
+    return heapq.merge(chars, runs, key=lambda m: m.start())
+
+
+def _bad_message(found: str, where: str) -> str:
+    if len(found) > 1:
+        return (f"{len(found)} combining marks on one letter{where}: at most {MAX_COMBINING} "
+                "may stand together (more pile up over the lines around them); delete them")
+    return (f"U+{ord(found):04X} ({_char_kind(found)}) is not allowed in content{where}: "
+            f"delete it ({_COPIED})")
+
+
+def _count_bad(text: str, raw: bool) -> int:
+    """How many bad characters and runs `text` holds, counted in C (no list of matches)."""
+    count = _BAD_CHAR.subn("", text)[1] - (text.count("\r") if raw else 0)
+    if not text.isascii():
+        count += _COMBINING.subn("", text)[1]
+    return count
 
 
 # What a tag may say: the plain kinds of value. A tag such as !!python/name:…,
@@ -274,16 +395,18 @@ class _Converter:
 
     An alias (`*name`) is the very node of its anchor, so a few lines of nested
     aliases can stand for billions of values (the "billion laughs"): the values
-    built again through aliases are counted, and more than MAX_ALIAS_VALUES stop
-    the file before memory runs out.
+    built again through aliases are counted, and more than MAX_ALIAS_VALUES, or
+    texts of more than MAX_ALIAS_CHARS characters in all, stop the file before
+    memory or time run out. A node is checked once, however often it is repeated.
     """
 
     def __init__(self, lines: dict[Key, int]) -> None:
         self.lines = lines
-        self.problems: list[tuple[int, str]] = []
+        self.problems: list[tuple[int, str, int]] = []
         self.built: set[int] = set()  # nodes converted once already
         self.open: set[int] = set()  # nodes being converted (an alias inside one is a loop)
         self.repeated = 0  # values built again through aliases
+        self.repeated_chars = 0  # characters of the texts among them
         self.where = 1  # the line of the key whose value is being built
 
     def convert(self, node: yaml.Node, key: Key, depth: int, via_alias: bool = False) -> Any:
@@ -294,13 +417,14 @@ class _Converter:
         if id(node) in self.open:
             raise _Fail(line, "an alias (*name) refers to the value it is inside, which would "
                         "never end: write the value out")
-        via_alias = via_alias or id(node) in self.built
+        again = id(node) in self.built
+        via_alias = via_alias or again
         if via_alias:
-            self._count_repeat()
+            self._count_repeat(node)
         self.built.add(id(node))
         _check_tag(node)
         if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node, line)
+            return self._scalar(node, again)
         self.open.add(id(node))
         try:
             if isinstance(node, yaml.MappingNode):
@@ -310,18 +434,27 @@ class _Converter:
         finally:
             self.open.discard(id(node))
 
-    def _count_repeat(self) -> None:
+    def _count_repeat(self, node: yaml.Node) -> None:
         self.repeated += 1
+        if isinstance(node, yaml.ScalarNode):
+            self.repeated_chars += len(node.value)
         if self.repeated > MAX_ALIAS_VALUES:
             raise _Fail(self.where, f"aliases (*name) here repeat more than {MAX_ALIAS_VALUES:,} "
                         "values, which looks like an alias bomb: write the values out, or "
                         "split the file, instead of repeating them with &anchor and *alias")
+        if self.repeated_chars > MAX_ALIAS_CHARS:
+            raise _Fail(self.where, f"aliases (*name) here repeat more than "
+                        f"{MAX_ALIAS_CHARS:,} characters of text, which looks like an alias "
+                        "bomb: write the texts out once each instead of repeating them with "
+                        "&anchor and *alias")
 
     def _mapping(self, node: yaml.MappingNode, key: Key, depth: int, via_alias: bool) -> dict:
         result: dict[str, Any] = {}
         for knode, vnode in node.value:
             name = _key_text(knode)
-            self._check_escapes(knode, name)
+            if id(knode) not in self.built:
+                self.built.add(id(knode))
+                self._check_escapes(knode, name)
             if name in result:
                 first = self.lines[(*key, name)]
                 raise _Fail(
@@ -335,9 +468,9 @@ class _Converter:
             self.lines[(*key, name)] = knode.start_mark.line + 1
         return result
 
-    def _scalar(self, node: yaml.ScalarNode, line: int) -> Any:
+    def _scalar(self, node: yaml.ScalarNode, again: bool) -> Any:
         value = _scalar(node)
-        if isinstance(value, str):
+        if isinstance(value, str) and not again:  # a repeat was checked the first time
             self._check_escapes(node, value)
         return value
 
@@ -347,8 +480,8 @@ class _Converter:
         if node.style != '"':
             return
         line = node.start_mark.line + 1
-        for offset, message in bad_characters(value):
-            self.problems.append((line + offset - 1, message))
+        for offset, message, more in bad_characters(value):
+            self.problems.append((line + offset - 1, message, more))
 
 
 def _check_tag(node: yaml.Node) -> None:
@@ -364,6 +497,7 @@ def _key_text(node: yaml.Node) -> str:
     line = node.start_mark.line + 1
     if not isinstance(node, yaml.ScalarNode):
         raise _Fail(line, "a key must be a plain name, not a list or a mapping")
+    _check_tag(node)  # `!!python/name:os.system title:` asks for more than a name too
     if node.tag == _TAG + "merge":
         raise _Fail(line, "'<<' merge keys are not supported: write the values out")
     if node.tag == _TAG + "bool":

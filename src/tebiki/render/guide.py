@@ -24,12 +24,14 @@ from tebiki.core.render import (
     esc,
     explained_docs,
     inline,
+    link_phones,
     outcome_body,
     sources_block,
     state_url,
 )
 from tebiki.load.content import Bundle
-from tebiki.render.templates import HtmlWords, core_html, part
+from tebiki.render import graph
+from tebiki.render.templates import HtmlWords, core_html, page_html, part
 
 PIN_PLACE_LABELS = {"store": "place-store", "counter": "place-counter",
                     "online": "place-online", "app": "place-app"}
@@ -324,6 +326,22 @@ def hotline_box(bundle: Bundle, lang: str, ids: list, heading: str, *,
                       box_id=f"hotline-{ids[0]}", contacts=core_html(body)))
 
 
+def phone(bundle: Bundle, number: str, lang: str, used: list | None = None) -> str:
+    """One number of a contact record as the outcomes show it: a tap-to-call link, or
+    'FAX …' as text for a fax number. A number no contact has is an error."""
+    for contact in bundle.records["contacts"].values():
+        for entry in contact["phones"]:
+            if entry["number"] == number:
+                if used is not None:
+                    used.append(contact)
+                words = Words(bundle.labels, lang)
+                text = words.label("fax-number", number=esc(number)) \
+                    if entry.get("kind") == "fax" else esc(number)
+                return md_inert(link_phones(text))
+    raise UnknownId(f"phone: no contact record has the number '{number}' (write it as in "
+                    "records/contacts.yaml, like 0120-95-0178)")
+
+
 def fact(bundle: Bundle, path: str, lang: str, used: list | None = None) -> str:
     """One field of one record, like 'pins.signature.tries', as inline HTML."""
     parts = path.split(".")
@@ -416,20 +434,37 @@ def wizard_link(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
                       label=core_html(label)))
 
 
-def flow_figure(bundle: Bundle, tree_id: str, lang: str, *, src: str,
+def flow_figure(bundle: Bundle, tree_id: str, lang: str, *, src: str, full: str,
                 size: tuple[float, float]) -> str:
     """A tree's flow picture on its guide page: an image whose text alternative is the
     flow in words below it (its alt says so, its caption links there), and a link
-    to the picture full size. `size` is the picture's own, in points."""
+    to the page showing it full size (`full`). `size` is the picture's own, in points."""
     tree = get_tree(bundle, tree_id)
     words = Words(bundle.labels, lang)
     alt = words.label_plain("flow-picture-alt", title=words.plain(tree["title"]),
                             questions=words.label_plain("guide-questions"),
                             outcomes=words.label_plain("guide-outcomes"))
     width, height = (round(points * 4 / 3) for points in size)  # CSS pixels
-    return block(part("guide.html", "flow_picture", w=HtmlWords(words), src=src, alt=alt,
-                      width=width, height=height, anchor=f"{tree_id}-flow",
+    return block(part("guide.html", "flow_picture", w=HtmlWords(words), src=src, full=full,
+                      alt=alt, width=width, height=height, anchor=f"{tree_id}-flow",
                       text_anchor=f"{tree_id}-questions"))
+
+
+def flow_full_page(bundle: Bundle, tree_id: str, lang: str, *, svg: str, guide: str) -> str:
+    """The page showing a tree's flow picture (`svg`, from tebiki.render.graph) full size:
+    a bare SVG opened on a phone is shrunk to the screen's width, its text a few pixels
+    high; here the page has the phone's width and the picture scrolls in a box of its
+    own at its size, with the way back to the guide (`guide`) and its flow in words."""
+    tree = get_tree(bundle, tree_id)
+    words = Words(bundle.labels, lang)
+    title = words.plain(tree["title"])
+    alt = words.label_plain("flow-page-alt", title=title,
+                            questions=words.label_plain("guide-questions"),
+                            outcomes=words.label_plain("guide-outcomes"))
+    return str(part("guide.html", "flow_full_page", w=HtmlWords(words),
+                    title=core_html(words.text(tree["title"])), guide=guide,
+                    text_anchor=f"{tree_id}-questions", picture=page_html(graph.inline(svg, alt)),
+                    name=words.label_plain("flow-page-title", title=title)))
 
 
 SEARCH_LABELS = ("search-results", "search-none", "search-loading", "search-failed",

@@ -97,6 +97,11 @@ def table(page: Callable[[], Page], medium: Callable[[], Medium]) -> dict[str, C
         p = page()
         return guide.fact(p.bundle, path, p.lang, used=p.used)
 
+    def phone(number):
+        """A contact's number, like phone("0120-95-0178"): a tap-to-call link (a fax, text)."""
+        p = page()
+        return guide.phone(p.bundle, number, p.lang, used=p.used)
+
     def tree_fact(tree_id, path):
         """One text of a tree, like tree_fact("pin-reset", "outcomes.counter-reset.cost")."""
         p = page()
@@ -139,6 +144,6 @@ def table(page: Callable[[], Page], medium: Callable[[], Medium]) -> dict[str, C
         return medium().page_sources(page())
 
     return {f.__name__: f for f in (
-        tree_guide, outcome, checklist, pin_table, document_table, hotline_box, fact,
+        tree_guide, outcome, checklist, pin_table, document_table, hotline_box, fact, phone,
         tree_fact, tree_title, tree_summary, start_links, wizard_link, search_box,
         handbook_link, embed_snippets, embed_csp, page_sources)}

@@ -17,7 +17,13 @@ RUNTIMES = ("pyodide", "micropython")
 DEFAULT_CONTENT = "decision_trees"
 DEFAULT_RUNTIME = "pyodide"
 DEFAULT_REVIEW_AGE_MONTHS = 12
-SITE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~%!$&*+,;=:@/-]*)?$")
+# The published address: http(s), a host name, a port, a path. The path keeps to the
+# characters a URL path needs: no ';' or ',' (a Content-Security-Policy snippet for
+# host pages holds the address, and they split its directives), no quotes, spaces
+# or brackets, and '%' only as a %XX escape.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+SITE_URL = re.compile(rf"^https?://{_LABEL}(?:\.{_LABEL})*\.?(?::(?P<port>[0-9]{{1,5}}))?"
+                      r"(?P<path>/(?:[A-Za-z0-9._~!$+=:@/-]|%[0-9A-Fa-f]{2})*)?$")
 
 
 class ConfigError(Exception):
@@ -86,10 +92,15 @@ def site_url_problem(value: str | None) -> str | None:
     canonical link, the sitemap, the widget's snippets and the PDFs."""
     if not value:
         return None
-    if not SITE_URL.match(value):
+    match = SITE_URL.match(value)
+    if not match:
         return (f"site_url (TEBIKI_SITE_URL) {value!r} is not a web address: give the address "
                 "the site will be published at, like https://example.jp/tebiki/ (http or "
-                "https, no quotes, spaces or brackets)")
+                "https, a host name, a port if need be, a path of letters, digits, "
+                "- . _ ~ / and %XX escapes; no quotes, spaces, brackets, ';' or ',')")
+    if match.group("port") and not 1 <= int(match.group("port")) <= 65535:
+        return (f"site_url (TEBIKI_SITE_URL) {value!r} is not a web address: the port "
+                f"{match.group('port')} is not one (ports are 1 to 65535)")
     return None
 
 

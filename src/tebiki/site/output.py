@@ -1,11 +1,16 @@
 """The output folder (`--out`): what may be replaced, and replacing it safely.
 
-`tebiki build` and `tebiki compile` replace their output folder as a whole.
-They replace a folder only if it does not exist, is empty, or was made by
-tebiki (it holds the MARKER file that tebiki writes into every output folder);
-never `/`, the home folder, the content folder, the project (the folder of
-mkdocs.yml, the git checkout) or a folder that holds one of them. All of it is
-decided before any work, with a message that names the folder.
+`tebiki build`, `tebiki compile` and `tebiki handbook` replace their output
+folder as a whole. They replace a folder only if it does not exist, is empty,
+or holds nothing but what tebiki wrote there: the MARKER file that tebiki
+writes into every output folder lists each file it wrote with its SHA-256, and
+a folder that holds any other file, or a listed file changed since, is refused.
+The marker alone proves nothing: it travels with every copy of the site (copy
+site/ into a web root that holds other pages, and the web root holds a marker
+too). Never `/`, the home folder, the content folder or a folder inside it,
+the project (the folder of mkdocs.yml, the git checkout) or a folder that
+holds one of them. All of it is decided before any work, with a message that
+names the folder.
 
 While it works, a build holds a lock beside the output (two builds into one
 folder would swap their halves in turn), builds into a staging folder beside
@@ -22,7 +27,9 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import hashlib
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -30,12 +37,10 @@ import sys
 from pathlib import Path
 
 MARKER = ".tebiki-output"
-MARKER_TEXT = ("This folder was made by tebiki. `tebiki build` and `tebiki compile` may "
-               "replace it as a whole.\n")
-# What older versions wrote without a marker: a site has its wizard runtime's
-# manifest; a compiled bundle is these files and nothing else.
-_OLD_SITE = Path("_tebiki") / "manifest.json"
-_OLD_BUNDLE = {"index.json", "labels.json", "records.json", "trees"}
+MARKER_TEXT = ("This folder was made by tebiki. tebiki replaces it as a whole, but only while "
+               "it holds nothing\nbut the files listed here, as tebiki wrote them "
+               "(`sha256sum -c` reads this list).\n")
+_LISTED = re.compile(r"^([0-9a-f]{64})  (.+)$")
 
 
 class OutputError(Exception):
@@ -76,6 +81,18 @@ def protected_folders(content: Path | None,
     return found
 
 
+def inner_protected(content: Path | None) -> list[tuple[Path, str]]:
+    """Folders no output may be inside of: the content folder (the site, its lock and
+    its staging folders would land among the YAML), and git's own folder."""
+    found = []
+    if content is not None:
+        found.append((_resolve(content), "the content folder"))
+    checkout = _git_checkout(_resolve(Path.cwd()))
+    if checkout is not None:
+        found.append((checkout / ".git", "git's own folder"))
+    return found
+
+
 def _entries(folder: Path) -> list[str]:
     try:
         return os.listdir(folder)
@@ -84,14 +101,98 @@ def _entries(folder: Path) -> list[str]:
                           f"{exc.strerror or exc}") from exc
 
 
-def made_by_tebiki(folder: Path) -> bool:
-    """The folder holds tebiki's marker, or is an output of an older tebiki."""
-    if (folder / MARKER).is_file():
-        return True
-    if (folder / _OLD_SITE).is_file():
-        return True
-    names = set(_entries(folder))
-    return "index.json" in names and names <= _OLD_BUNDLE
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_marker(folder: Path) -> None:
+    """The marker of a finished output: every file in `folder` with its SHA-256."""
+    lines = [MARKER_TEXT]
+    for path in sorted(_files(folder)):
+        rel = path.relative_to(folder).as_posix()
+        if rel != MARKER and "\n" not in rel:
+            lines.append(f"{file_hash(path)}  {rel}\n")
+    (folder / MARKER).write_text("".join(lines), encoding="utf-8")
+
+
+def _files(folder: Path) -> list[Path]:
+    found = []
+    for top, dirs, files in os.walk(folder):
+        found.extend(Path(top) / name for name in (*files, *(d for d in dirs
+                     if os.path.islink(os.path.join(top, d)))))
+    return found
+
+
+def listed_files(folder: Path) -> dict[str, str] | None:
+    """What the marker in `folder` lists ({path: sha256}), or None without a marker or
+    with one that lists nothing (an older tebiki's)."""
+    try:
+        text = (folder / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    listed = {}
+    for line in text.splitlines():
+        match = _LISTED.match(line)
+        if match:
+            listed[match.group(2)] = match.group(1)
+    return listed or None
+
+
+def foreign_files(folder: Path) -> tuple[list[str], list[str]] | None:
+    """What in `folder` tebiki did not write: (files and links not in its marker, files
+    changed since), or None when there is no marker that lists files."""
+    listed = listed_files(folder)
+    if listed is None:
+        return None
+    unknown, changed = [], []
+    for top, dirs, files in os.walk(folder):
+        dirs.sort()
+        rel_top = Path(top).relative_to(folder)
+        for name in [*sorted(d for d in dirs if os.path.islink(os.path.join(top, d))),
+                     *sorted(files)]:
+            path = Path(top) / name
+            rel = (rel_top / name).as_posix()
+            if rel == MARKER:
+                continue
+            if rel not in listed or path.is_symlink() or not path.is_file():
+                unknown.append(rel)
+            elif file_hash(path) != listed[rel]:
+                changed.append(rel)
+        if not dirs and not files and rel_top != Path("."):
+            unknown.append(rel_top.as_posix() + "/")  # an empty folder tebiki never makes
+    return unknown, changed
+
+
+def _some(names: list[str]) -> str:
+    shown = ", ".join(names[:3])
+    return shown + (f" and {len(names) - 3:,} more" if len(names) > 3 else "")
+
+
+def _not_only_ours(folder: Path) -> str | None:
+    """Why tebiki may not replace the non-empty `folder`, or None if it may."""
+    found = foreign_files(folder)
+    if found is None:
+        if (folder / MARKER).exists():
+            return (f"its {MARKER} file lists no files (an older tebiki wrote it), so "
+                    "nothing shows that the folder holds only what tebiki wrote; look "
+                    "inside, remove the folder yourself, and build again")
+        return (f"it is not empty and was not made by tebiki (it has no {MARKER} file); give "
+                "a new or empty folder, or move this one away yourself")
+    unknown, changed = found
+    if unknown:
+        return (f"it holds files tebiki did not write there ({_some(unknown)}): tebiki "
+                "replaces only a folder that holds nothing but what it wrote (listed in its "
+                f"{MARKER} file, which travels with every copy of the output); give a new or "
+                "empty folder, or move those files away yourself")
+    if changed:
+        return (f"files in it were changed since tebiki wrote them ({_some(changed)}): "
+                "replacing the folder would lose those changes; give a new or empty folder, "
+                "or move it away yourself")
+    return None
 
 
 def check_output(out: Path, content: Path | None, project: Path | None = None) -> Path:
@@ -107,6 +208,10 @@ def check_output(out: Path, content: Path | None, project: Path | None = None) -
             raise OutputError(f"refusing to replace {resolved}: it holds {what} "
                               f"({folder}); give a folder of its own for the output, like "
                               "--out site")
+    for folder, what in inner_protected(content):
+        if folder in resolved.parents:
+            raise OutputError(f"refusing to write {resolved}: it is inside {what} "
+                              f"({folder}); give a folder outside it, like --out site")
     try:
         info = os.stat(resolved)
     except FileNotFoundError:
@@ -116,10 +221,10 @@ def check_output(out: Path, content: Path | None, project: Path | None = None) -
                           f"{exc.strerror or exc}") from exc
     if not stat.S_ISDIR(info.st_mode):
         raise OutputError(f"refusing to replace {resolved}: it is a file, not a folder")
-    if _entries(resolved) and not made_by_tebiki(resolved):
-        raise OutputError(f"refusing to replace {resolved}: it is not empty and was not made "
-                          f"by tebiki (it has no {MARKER} file); give a new or empty folder, "
-                          "or move this one away yourself")
+    if _entries(resolved):
+        why = _not_only_ours(resolved)
+        if why:
+            raise OutputError(f"refusing to replace {resolved}: {why}")
     return resolved
 
 
@@ -205,7 +310,7 @@ class Output:
             if not (name.startswith(self._staging_prefix()) or path == self.old):
                 continue
             if path.is_dir() and not path.is_symlink() and \
-                    (not _entries(path) or made_by_tebiki(path)):
+                    (not _entries(path) or (path / MARKER).is_file()):
                 found.append(path)
         return found
 
@@ -224,9 +329,11 @@ class Output:
         return folder
 
     def publish(self, staging: Path) -> None:
-        """Make the staged output readable by everyone and swap it in."""
-        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        """Make the staged output readable by everyone, list its files in the marker,
+        and swap it in."""
         readable_by_all(staging)
+        write_marker(staging)
+        os.chmod(staging / MARKER, 0o644)
         swap_in(staging, self.path, self.old)
 
 

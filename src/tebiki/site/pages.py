@@ -5,6 +5,10 @@ language, made in memory: its content is the state as `tebiki.core.render`
 draws it, so it works without JavaScript, and the in-browser engine draws the
 very same HTML when it takes over.
 
+Each guide's flow picture (an SVG file beside the guide) gets a page of its
+own too, guide/<tree>/flow/, showing it full size: made the same way, so it
+has the theme's viewport tag, stylesheet and policy like every other page.
+
 mkdocs-static-i18n builds the site once per language. The wizard pages are
 added after it has sorted the hand-written pages (earlier, it crashes on
 them), with the locale and alternates it would have given them. Everything
@@ -25,6 +29,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from tebiki.core import engine, layout
 from tebiki.core.render import Words, esc, page_title, render_state
 from tebiki.render import graph
+from tebiki.render.guide import flow_full_page
 from tebiki.site import describe
 from tebiki.site.config import Language, SiteConfig
 
@@ -39,7 +44,8 @@ class WizardPage:
 
 @dataclass
 class WizardPages:
-    """The wizard pages of the language being built, by their source path."""
+    """The pages tebiki makes in the language being built, by their source path: a page
+    per wizard state, and one per guide showing its flow picture full size."""
 
     pages: dict = field(default_factory=dict)
 
@@ -48,26 +54,45 @@ class WizardPages:
         self.pages = {}
         added = []
         for page in make(bundle, language, guides):
-            # A state's title is content (YAML): the theme prints titles as HTML, so it
-            # gets the escaped text; and mkdocs-macros must never read the page, or it
-            # would run a `{{ ... }}` in that title as a template.
-            # The description is plain text: main.html escapes it into its attribute.
-            meta = {"title": esc(page.title), "description": page.description,
-                    "hide": ["navigation", "toc"], "tebiki_wizard": True,
-                    "render_macros": False}
-            content = "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n"
-            file = File.generated(config, page.src_uri, content=content,
-                                  inclusion=InclusionLevel.NOT_IN_NAV)
-            _i18n_file(file, config, site, language, page.src_uri[len(language.prefix):])
-            files.append(file)
-            added.append(file)
-            self.pages[page.src_uri] = page
+            added.append(self._add(files, config, site, language, page,
+                                   {"tebiki_wizard": True}))
+        self._seen_by_i18n(config, language, added)
+
+    def add_flow_pages(self, files: Files, config, bundle, site: SiteConfig, guides: set,
+                       pictures: dict) -> None:
+        """A page per guide (in `guides`) showing its tree's flow picture (`pictures`,
+        SVG by tree) full size, beside the picture: guide/<tree>/flow/. Kept out of
+        the search (`tebiki_flow`): the guide page holds the same flow in words."""
+        language = building(config, site)
+        added = [self._add(files, config, site, language, page, {"tebiki_flow": True})
+                 for page in make_flow_pages(bundle, language, guides, pictures)]
+        self._seen_by_i18n(config, language, added)
+
+    def _add(self, files: Files, config, site: SiteConfig, language: Language,
+             page: WizardPage, flags: dict) -> File:
+        # A page's title is content (YAML): the theme prints titles as HTML, so it gets
+        # the escaped text; and mkdocs-macros must never read the page, or it would run
+        # a `{{ ... }}` in that title as a template. The description is plain text
+        # (main.html escapes it): the state's own, else the page's first paragraph.
+        meta = {"title": esc(page.title), "hide": ["navigation", "toc"],
+                "description": page.description or describe.of_html(page.fragment),
+                "render_macros": False, **flags}
+        content = "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n"
+        file = File.generated(config, page.src_uri, content=content,
+                              inclusion=InclusionLevel.NOT_IN_NAV)
+        _i18n_file(file, config, site, language, page.src_uri[len(language.prefix):])
+        files.append(file)
+        self.pages[page.src_uri] = page
+        return file
+
+    @staticmethod
+    def _seen_by_i18n(config, language: Language, added: list) -> None:
         if "i18n" in config.plugins:  # its sitemap lists the pages it saw in on_files
             config.plugins["i18n"].i18n_files_per_language.setdefault(language.code, []) \
                 .extend(added)
 
     def fragment(self, page) -> str | None:
-        """A wizard page's HTML: the rendered state itself (None for other pages)."""
+        """A made page's HTML: the rendered state or picture page (None for other pages)."""
         built = self.pages.get(page.file.src_uri)
         return built.fragment if built else None
 
@@ -93,14 +118,30 @@ def make(bundle, language: Language, guides: set) -> list[WizardPage]:
 def flow_pictures(files: Files, config, bundle, language: Language) -> dict:
     """Every tree's whole flow as a picture in one language: an SVG file in its guide's
     folder (tebiki.core.layout.flow_path), drawn now by Graphviz (no script in the
-    page). Returns each picture's size in points, by tree, for the pages' <img>."""
-    sizes = {}
+    page). Returns each picture's SVG, by tree."""
+    pictures = {}
     for tree_id, tree in bundle.trees.items():
         svg = graph.tree_svg(tree, bundle.labels, language.code)
         files.append(File.generated(config, language.prefix + layout.flow_path(tree_id),
                                     content=svg))
-        sizes[tree_id] = graph.size(svg)
-    return sizes
+        pictures[tree_id] = svg
+    return pictures
+
+
+def make_flow_pages(bundle, language: Language, guides: set, pictures: dict) -> list:
+    """The page showing each guide's flow picture full size, in one language."""
+    made = []
+    for tree_id in sorted(guides & set(pictures)):
+        words = Words(bundle.labels, language.code)
+        title = words.label_plain("flow-page-title",
+                                  title=words.plain(bundle.trees[tree_id]["title"]))
+        # the guide is the folder above: guide/<tree>/flow/ -> guide/<tree>/
+        fragment = flow_full_page(bundle, tree_id, language.code,
+                                  svg=pictures[tree_id], guide="../")
+        summary = words.plain(bundle.trees[tree_id].get("summary"))  # its description
+        made.append(WizardPage(language.prefix + layout.flow_page_path(tree_id) + "index.md",
+                               title, fragment, describe.shorten(summary)))
+    return made
 
 
 def guides(files: Files, bundle) -> set:

@@ -11,7 +11,8 @@ In a site's `mkdocs.yml`:
 The plugin loads and checks the content once, registers the page macros
 (tebiki.render.macros) with mkdocs-macros, puts tebiki's theme templates
 between the site's own overrides and Material, and adds one page per state of
-every wizard in each language (tebiki.site.pages). `tebiki build` hands it
+every wizard in each language, and one per guide showing its flow picture
+full size (tebiki.site.pages). `tebiki build` hands it
 the content it has already checked, and the handbooks it printed, so that
 pages can link to them.
 
@@ -33,7 +34,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 from tebiki.core import contract
-from tebiki.core.layout import GUIDE, flow_path
+from tebiki.core.layout import GUIDE, flow_page_path, flow_path
 from tebiki.core.render import esc
 from tebiki.load.content import Bundle, compile_content, load_content
 from tebiki.load.problems import display_path
@@ -153,10 +154,13 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
         if self.bundle is not None:
             self.wizard.add(files, config, self.bundle, self.site, self.guides)
             try:
-                self.flows = pages.flow_pictures(files, config, self.bundle,
-                                                 pages.building(config, self.site))
+                pictures = pages.flow_pictures(files, config, self.bundle,
+                                               pages.building(config, self.site))
             except graph.GraphError as exc:
                 raise PluginError(str(exc)) from exc
+            self.flows = {tree_id: graph.size(svg) for tree_id, svg in pictures.items()}
+            self.wizard.add_flow_pages(files, config, self.bundle, self.site, self.guides,
+                                       pictures)
         return files
 
     @event_priority(50)  # before mkdocs-macros renders the page
@@ -265,7 +269,8 @@ class _Web:
         if size is None:  # no picture was drawn (content with errors, while serving)
             return ""
         return guide.flow_figure(page.bundle, tree_id, page.lang,
-                                 src=page.up + flow_path(tree_id), size=size)
+                                 src=page.up + flow_path(tree_id),
+                                 full=page.up + flow_page_path(tree_id), size=size)
 
     def search_box(self, page: Page) -> str:
         return guide.search_box(page.bundle, page.lang, site_root=page.to_site_root)

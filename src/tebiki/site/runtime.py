@@ -90,6 +90,24 @@ NPM_PACKAGES = {"pyodide": "314.0.7", "@micropython/micropython-webassembly-pysc
 class BrowserRuntimeError(Exception):
     """Something the person building must fix (the message says what)."""
 
+    details = ""  # Node's own output behind the one-line message, for -v
+
+
+def node_failed(step: str, code: int, stderr: str) -> BrowserRuntimeError:
+    """Node's failure as one line (its output, a 28-line V8 dump when out of memory, is
+    kept for -v)."""
+    if "heap out of memory" in stderr or "Reached heap limit" in stderr:
+        error = BrowserRuntimeError(
+            f"Node ran out of memory in `{step}` (rendering every wizard state in Pyodide): "
+            "the content is more than one build can take; `tebiki check` measures it "
+            "(docs/FORMAT.md, Limits) and should have refused it")
+    else:
+        last = [line for line in stderr.strip().splitlines() if line.strip()]
+        error = BrowserRuntimeError(f"node_engine.mjs {step} failed (exit {code}): "
+                                    f"{last[-1][:300] if last else 'no message'}")
+    error.details = stderr[-20000:]
+    return error
+
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -205,7 +223,7 @@ class Runtime:
                               capture_output=True, text=True, timeout=timeout,
                               cwd=self.site.root, **child_options())
         if proc.returncode != 0:
-            raise BrowserRuntimeError(f"node_engine.mjs {args[0]} failed:\n{proc.stderr[-4000:]}")
+            raise node_failed(args[0], proc.returncode, proc.stderr)
         return proc.stdout
 
     def precompiled_stdlib(self) -> Path:
