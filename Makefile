@@ -19,17 +19,22 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $@
 
 # The in-browser wizard's two runtimes, Pyodide and MicroPython's WebAssembly port (the
-# build copies the site's choice; the tests run both), pinned in package-lock.json.
+# build copies the site's choice; the tests run both), and for the tests only, the
+# Nu HTML Checker (vnu-jar) and Lighthouse; all pinned in package-lock.json.
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-# Debian packages: Chromium (browser tests, the PDF handbooks), CJK fonts, and
-# poppler's pdftoppm (the handbook test renders page 1 for review).
-SYSTEM_PACKAGES := chromium fonts-noto-cjk fontconfig poppler-utils graphviz
+# Debian packages: Chromium (browser tests, the PDF handbooks), CJK fonts,
+# poppler's pdftoppm (the handbook test renders page 1 for review), Graphviz (the
+# flow pictures) and a Java runtime (the Nu HTML Checker in the tests; its install
+# links a man page, and Debian's slim images have no man1 folder).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk fontconfig poppler-utils graphviz default-jre-headless
 system:
 	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && command -v dot >/dev/null \
+	  && command -v java >/dev/null \
 	  && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { \
 	  echo "installing $(SYSTEM_PACKAGES) with apt-get"; \
+	  mkdir -p /usr/share/man/man1; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; }
 

@@ -232,7 +232,7 @@ CASES: dict[tuple[str, str], dict] = {
     ("embed-page.html", ""): {
         "lang": HOSTILE, "policy": HOSTILE, "title": HOSTILE, "icon": HOSTILE, "up": HOSTILE,
         "runtime": HOSTILE, "stylesheet": HOSTILE, "wizard_stylesheet": HOSTILE,
-        "frame_script": HOSTILE, "wizard_script": HOSTILE, "region": CORE,
+        "frame_script": HOSTILE, "wizard_script": HOSTILE, "region": CORE, "description": HOSTILE,
         "others": [{"lang": HOSTILE, "name": HOSTILE, "href": HOSTILE}]},
 }
 # Parts that take no text at all: nothing to escape.

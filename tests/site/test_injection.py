@@ -111,6 +111,15 @@ def test_the_build_ran_no_template_from_content(injected):
         assert JINJA_RAN not in text and BLOCK_RAN not in text, page
 
 
+def test_no_payload_reaches_a_page_head_as_markup(injected):
+    """Titles and meta descriptions are made from content: text in the head, never tags."""
+    for page in injected["site"].rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        head = text[:text.find("</head>")]
+        assert "<script data-xss" not in head and "<img data-xss" not in head, page
+        assert head.count('<meta name="description"') <= 1, page
+
+
 def test_the_handbook_shows_the_payloads_as_text_and_fetched_nothing(injected, probe):
     from pypdf import PdfReader
 

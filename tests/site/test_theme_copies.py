@@ -34,3 +34,10 @@ def test_toc_html_only_labels_an_existing_toggle():
     assert ours.replace(ours[ours.index("    {% if page in nav.pages %}"):
                              ours.index("    {% endif %}\n") + len("    {% endif %}\n")],
                         label) == upstream
+
+
+def test_footer_html_only_strips_tags_from_the_titles_in_aria_labels():
+    upstream = _body((THEME / "partials" / "footer.html").read_text(encoding="utf-8"))
+    expected = upstream.replace(".title | e }}", ".title | striptags | e }}")
+    assert expected.count("| striptags | e }}") == 2
+    assert _body((OVERRIDES / "partials" / "footer.html").read_text(encoding="utf-8")) == expected

@@ -46,6 +46,7 @@ from tebiki.core.layout import EMBED, RUNTIME
 from tebiki.core.render import esc, page_title, plain, render_state
 from tebiki.render.guide import md_heading
 from tebiki.render.templates import core_html, part, policy, render
+from tebiki.site import describe
 from tebiki.site.config import SiteConfig
 from tebiki.site.runtime import BROWSER, page_scripts
 
@@ -96,12 +97,14 @@ def integrity(data: bytes) -> str:
 # --- the embed pages -----------------------------------------------------------------------
 
 
-def page(region: str, *, lang: str, title: str, up: str, others: list, icon: str) -> str:
+def page(region: str, *, lang: str, title: str, up: str, others: list, icon: str,
+         description: str = "") -> str:
     """One embed page: `region` (the wizard's HTML), `up` the way to the site root,
     `others` [(lang, name, href)] the same state in the other languages, `icon` the
-    site's icon as a data URL."""
+    site's icon as a data URL, `description` its meta description (plain text)."""
     scripts = page_scripts()
     return render("embed-page.html", lang=lang, policy=policy(POLICY), title=title, icon=icon,
+                  description=description,
                   up=up, runtime=RUNTIME, stylesheet=scripts["embed.css"].name,
                   wizard_stylesheet=scripts["wizard.css"].name,
                   frame_script=scripts["embed-frame.js"].name,
@@ -131,7 +134,9 @@ def write_pages(bundle, site_dir: Path, site: SiteConfig, guides: set, icon: str
                 out = site_dir / prefix / rel / "index.html"
                 out.parent.mkdir(parents=True, exist_ok=True)
                 out.write_text(page(region, lang=lang, title=title, up=up, others=others,
-                                    icon=icon), encoding="utf-8")
+                                    icon=icon,
+                                    description=describe.of_state(tree, result, lang)),
+                               encoding="utf-8")
                 written += 1
     return written
 

@@ -30,6 +30,7 @@ from tebiki.core import engine, layout
 from tebiki.core.render import Words, esc, page_title, render_state
 from tebiki.render import graph
 from tebiki.render.guide import flow_full_page
+from tebiki.site import describe
 from tebiki.site.config import Language, SiteConfig
 
 # in a page's meta: its title is HTML already (tebiki.site.plugin escapes the others)
@@ -41,6 +42,7 @@ class WizardPage:
     src_uri: str
     title: str
     fragment: str
+    description: str = ""
 
 
 @dataclass
@@ -73,8 +75,10 @@ class WizardPages:
              page: WizardPage, flags: dict) -> File:
         # A page's title is content (YAML): the theme prints titles as HTML, so it gets
         # the escaped text; and mkdocs-macros must never read the page, or it would run
-        # a `{{ ... }}` in that title as a template.
+        # a `{{ ... }}` in that title as a template. The description is plain text
+        # (main.html escapes it): the state's own, else the page's first paragraph.
         meta = {"title": esc(page.title), TITLE_ESCAPED: True, "hide": ["navigation", "toc"],
+                "description": page.description or describe.of_html(page.fragment),
                 "render_macros": False, **flags}
         content = "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n"
         file = File.generated(config, page.src_uri, content=content,
@@ -109,7 +113,8 @@ def make(bundle, language: Language, guides: set) -> list[WizardPage]:
                                     trees=bundle.trees, guide_url=guide)
             src_uri = (language.prefix + layout.WIZARD + "/"
                        + layout.state_path(tree_id, options) + "index.md")
-            made.append(WizardPage(src_uri, page_title(result, language.code), fragment))
+            made.append(WizardPage(src_uri, page_title(result, language.code), fragment,
+                                   describe.of_state(tree, result, language.code)))
     return made
 
 
@@ -136,8 +141,9 @@ def make_flow_pages(bundle, language: Language, guides: set, pictures: dict) -> 
         # the guide is the folder above: guide/<tree>/flow/ -> guide/<tree>/
         fragment = flow_full_page(bundle, tree_id, language.code,
                                   svg=pictures[tree_id], guide="../")
+        summary = words.plain(bundle.trees[tree_id].get("summary"))  # its description
         made.append(WizardPage(language.prefix + layout.flow_page_path(tree_id) + "index.md",
-                               title, fragment))
+                               title, fragment, describe.shorten(summary)))
     return made
 
 

@@ -45,7 +45,7 @@ from tebiki.render import graph, guide
 from tebiki.render.macros import Page, table
 from tebiki.render.templates import part
 from tebiki.site import config as site_config
-from tebiki.site import embed, pages, runtime, search
+from tebiki.site import describe, embed, pages, runtime, search
 from tebiki.site.pages import TITLE_ESCAPED
 
 THEME = Path(__file__).with_name("theme")
@@ -198,6 +198,8 @@ class TebikiPlugin(BasePlugin[TebikiConfig]):
             html = fragment
         else:
             self._search_words(page, pages.building(config, self.site).code)
+            if not page.meta.get("description"):  # the front matter's, if it has one
+                page.meta["description"] = describe.of_html(html)
         tree_id = pages.guide_of(page.file.src_uri)
         if self.bundle is not None and tree_id in self.guides:
             # after the page is rendered (which sets its title from its h1), before
