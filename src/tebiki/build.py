@@ -21,7 +21,6 @@ it is not given), and no step writes the wall-clock time.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import re
 import subprocess
@@ -34,6 +33,7 @@ from tebiki.load.content import Bundle, compile_content, load_content
 from tebiki.site import csp
 from tebiki.site.compress import compress_site
 from tebiki.site.config import ConfigError, SiteConfig
+from tebiki.site.mkdocs_log import show_mkdocs_log
 from tebiki.site.output import MARKER, Output, OutputError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUILD = 0, 1, 2, 3
@@ -129,32 +129,6 @@ def run_mkdocs(config, site_dir: Path, verbose: bool = False) -> None:
         raise BuildError(f"a macro failed (exit {exc.code}): see the message above") from exc
     finally:
         logger.removeHandler(handler)
-
-
-def show_mkdocs_log(verbose: bool = False) -> tuple[logging.Logger, logging.Handler]:
-    """MkDocs' warnings and errors on stderr (its own CLI would set this up; tebiki
-    calls MkDocs as a library, and without it they go nowhere)."""
-    logger = logging.getLogger("mkdocs")
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    handler.setLevel(logging.INFO if verbose else logging.WARNING)
-    if not verbose:
-        handler.addFilter(_without_traceback)
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
-    return logger, handler
-
-
-def _without_traceback(record: logging.LogRecord) -> logging.LogRecord:
-    """mkdocs-macros logs a failed macro with its Python traceback: keep the page and
-    the error, leave the traceback to -v."""
-    message = record.getMessage()
-    if "Traceback (most recent call last)" not in message:
-        return record
-    kept = [line for line in message.split("```")[0].splitlines() if line.strip()]
-    kept.append("(run with -v for the details)")
-    record.msg, record.args = "\n".join(kept), ()
-    return record
 
 
 def build_site(config_file: Path, out: Path, *, content: Path | None = None,

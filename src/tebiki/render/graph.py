@@ -24,6 +24,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from tebiki.core.render import Words, plain
+from tebiki.render.order import questions_in_order
 
 FONT = "Noto Sans CJK JP"
 FONT_STACK = f"'{FONT}', 'Hiragino Sans', 'Yu Gothic', 'Meiryo', sans-serif"
@@ -106,9 +107,7 @@ def _condition(tree: dict, cond: dict, words: Words) -> str:
 
 def question_numbers(tree: dict) -> dict[str, int]:
     """Questions numbered in the order a reader meets them (as on the guide page)."""
-    from tebiki.render.guide import _questions_in_order
-
-    return {qid: n for n, (qid, _q) in enumerate(_questions_in_order(tree), 1)}
+    return {qid: n for n, (qid, _q) in enumerate(questions_in_order(tree), 1)}
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from tebiki.core.render import (
 )
 from tebiki.load.content import Bundle
 from tebiki.render import graph
+from tebiki.render.order import questions_in_order
 from tebiki.render.templates import HtmlWords, core_html, page_html, part
 
 PIN_PLACE_LABELS = {"store": "place-store", "counter": "place-counter",
@@ -189,7 +190,7 @@ def tree_guide(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
     out.append(picture)
     out.append(md_heading(2, words.label("guide-questions"), f"{tree_id}-questions"))
     first = engine.resolve(tree, tree["start"], {})[1]
-    for n, (qid, question) in enumerate(_questions_in_order(tree), 1):
+    for n, (qid, question) in enumerate(questions_in_order(tree), 1):
         out.append(md_heading(3, f"{n}. {words.text(question['text'])}",
                               _anchor(tree_id, "q", qid)))
         out.append(block(part(
@@ -210,25 +211,6 @@ def tree_guide(bundle: Bundle, tree_id: str, lang: str, *, wizard_root: str,
         out.append(md_heading(2, words.label("docs-about"), anchor))
         out.append(block(docs_block(docs, words, level=None)))
     return "".join(out)
-
-
-def _questions_in_order(tree: dict) -> list:
-    """Questions in the order a reader meets them: breadth first from the start."""
-    order: list = []
-    queue = [tree["start"]]
-    seen: set = set()
-    while queue:
-        node = queue.pop(0)
-        if node in seen:
-            continue
-        seen.add(node)
-        if node in tree["questions"]:
-            order.append(node)
-            queue.extend(o["next"] for o in tree["questions"][node]["options"])
-        elif node in tree["routes"]:
-            queue.extend(e["goto"] for e in tree["routes"][node])
-    order.extend(q for q in tree["questions"] if q not in order)
-    return [(q, tree["questions"][q]) for q in order]
 
 
 def _outcome_view(bundle: Bundle, tree_id: str, oid: str, lang: str) -> tuple:

@@ -17,7 +17,7 @@ from pathlib import Path
 def serve(config_file: Path, *, bind: str = "127.0.0.1", port: int = 8000) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    from tebiki.build import show_mkdocs_log
+    from tebiki.site.mkdocs_log import show_mkdocs_log
 
     show_mkdocs_log()  # a page MkDocs could not build says why, not only "Aborted"
     mkdocs_serve(config_file=str(config_file), livereload=True, dev_addr=f"{bind}:{port}")
