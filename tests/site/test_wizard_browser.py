@@ -195,6 +195,7 @@ def summary(page) -> list:
 
 
 def test_changing_the_first_answer_says_which_later_answers_were_kept(server, page):
+    page.set_viewport_size({"width": 375, "height": 667})  # a phone: the notice must show
     enhanced(page, server.url("/en/wizard/mini/easy/no-phone/holder/"))
     page.click('a[data-question="which"]')
     page.wait_for_url(re.compile("/en/wizard/mini/$"))
@@ -213,6 +214,8 @@ def test_changing_the_first_answer_says_which_later_answers_were_kept(server, pa
                                                       "Who goes?: Me"]
     # above the heading, so it is read before the outcome
     assert notice.bounding_box()["y"] < page.locator("#tebiki-heading").bounding_box()["y"]
+    # shown from the top: the Back link and the notice are not under the sticky header
+    assert page.evaluate("window.scrollY") == 0
     # the live region announces the outcome and the kept answers
     page.wait_for_function("document.querySelector('[role=status]').textContent"
                            ".includes('Who goes?: Me')")

@@ -326,10 +326,11 @@ function enhance(region) {
       return;
     }
     // The notice naming the earlier answers a change kept sits above the heading:
-    // focus the heading without scrolling the notice out of view.
+    // focus the heading without scrolling, and show the page from its top, so the
+    // Back link and the notice are not under the site's header or its top button.
     const kept = region.querySelector(`.${C.KEPT_CLASS}`);
     document.getElementById(C.HEADING_ID)?.focus(kept ? { preventScroll: true } : undefined);
-    kept?.scrollIntoView({ block: "start" });
+    if (kept) window.scrollTo(0, 0);
     // Emptied first, so the same title twice is still announced; with it, the
     // notice (the renderer's words).
     status.textContent = "";
