@@ -29,6 +29,7 @@ _SCRIPT = re.compile(r"<script\b([^>]*)>", re.I)
 _SRC = re.compile(r"""\bsrc\s*=\s*["']?([^"'\s>]+)""", re.I)
 _DATA_TYPE = re.compile(r"""\btype\s*=\s*["']?application/(?:ld\+)?json\b""", re.I)
 _CHARSET = re.compile(r'<meta charset="utf-8">', re.I)
+_HEAD_END = re.compile(r"</head\s*>", re.I)
 _POLICY_TAG = re.compile(r"""<meta\s[^>]*\bhttp-equiv\s*=\s*["']?Content-Security-Policy\b""", re.I)
 # The scripts whose pages run WebAssembly: the wizard (its runtime in a worker) and search.
 SEARCH_SCRIPT = "/assets/tebiki-search.js"
@@ -79,8 +80,8 @@ def has_policy(html: str) -> bool:
     Only a policy <meta> in the head counts: a browser ignores one in the body, and a
     page's own text (raw HTML in a Markdown page, even a comment) may hold the words;
     taken for a policy, they would leave the page with none."""
-    end = html.lower().find("</head>")
-    return end != -1 and _POLICY_TAG.search(html, 0, end) is not None
+    end = _HEAD_END.search(html)
+    return end is not None and _POLICY_TAG.search(html, 0, end.start()) is not None
 
 
 def add_policy(html: str) -> str:
