@@ -47,3 +47,34 @@ def test_one_number_in_two_contacts_of_an_outcome_is_an_error(mini_copy):
 
 def test_the_contact_for_the_outcomes_purpose_alone_passes(mini_copy):
     assert _with_general(mini_copy, "[general]") == []
+
+
+NOTED = """
+  other:
+    name: {ja: ほかの窓口, en: Another line}
+    phones:
+      - number: "0570-783-578"
+        label: {ja: 有料, en: Charged}
+    hours_note: {ja: 通じないときは 0120-95-0178 へ。, en: "Else call 0120-95-0178."}
+    hours:
+      - {days: all, open: "08:30", close: "20:00"}
+    reviewed: 2026-11-01
+    sources: [src-a]
+"""
+
+
+def test_a_number_a_contacts_note_names_counts_as_shown_there(mini_copy):
+    """Pages link a number in a contact's note too: a note naming another contact's line
+    showed 0120-95-0178 in two blocks of one outcome, at 2 a.m. one open and one not."""
+    records = mini_copy / "records" / "base.yaml"
+    text = records.read_text(encoding="utf-8")
+    text = text.replace('      - number: "0570-783-578"\n        label: {ja: 有料, en: Charged}\n'
+                        '        hours:\n          - {days: all, open: "08:30", close: "20:00"}\n',
+                        "", 1)
+    records.write_text(text.replace("\ncontacts:\n", "\ncontacts:" + NOTED, 1), encoding="utf-8")
+    tree = mini_copy / "mini.yaml"
+    text = tree.read_text(encoding="utf-8")
+    tree.write_text(text.replace("    contacts: [hotline]\n", "    contacts: [hotline, other]\n",
+                                 1), encoding="utf-8")
+    errors = [p.format() for p in load_content(mini_copy, languages=LANGUAGES).errors]
+    assert [e for e in errors if "0120-95-0178 twice" in e and "'other'" in e], errors

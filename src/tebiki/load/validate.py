@@ -485,7 +485,7 @@ class Validator:
         for item in loaded.model["outcomes"][oid]["contacts"]:
             if item["id"] not in contacts or not engine.holds(item.get("when"), taken):
                 continue
-            for number in dict.fromkeys(p["number"] for p in contacts[item["id"]]["phones"]):
+            for number in _contact_numbers(contacts[item["id"]]):
                 first = seen.setdefault(number, item["id"])
                 if first == item["id"] or (oid, number) in doubled:
                     continue
@@ -495,6 +495,17 @@ class Validator:
                             f"'{first}' and '{item['id']}' (after {_describe(answers)}): one "
                             "number, one meaning: list only the contact for this outcome's "
                             "purpose")
+
+
+def _contact_numbers(contact: dict) -> list:
+    """The numbers a contact block shows: its phones', and any its notes name (pages
+    link those too, so a note naming another line shows that number a second time)."""
+    numbers = [p["number"] for p in contact["phones"]]
+    for key, text in _texts(contact, ()):
+        if key and key[-1] == "number":
+            continue
+        numbers += [text[a:b] for a, b in engine.phones_in_text(text)]
+    return list(dict.fromkeys(numbers))
 
 
 class StateText:
