@@ -17,6 +17,8 @@
 //   labels:  path of labels.json;   trees: {id: path of the compiled tree};
 //   guides:  the tree ids that have a guide page.
 
+import { engineOver } from "./engine_api.mjs";
+
 export function bootEngine(options) {
   const { manifest, resolve } = options;
   // micropython.mjs loads micropython.wasm from beside itself.
@@ -52,44 +54,6 @@ export async function bootMicroPythonEngine({ loadMicroPython, manifest, resolve
   // passes Python str, and a str returned comes back as a JavaScript string
   // (null and undefined both reach Python as None).
   const bridge = mp.pyimport("tebiki.core.bridge");
-  bridge.set_labels(await labels);
-  bridge.set_guides(JSON.stringify(manifest.guides ?? []));
-
-  const linked = new Map(); // tree id -> the trees its outcomes continue to
-  async function tree(id) {
-    if (!(id in manifest.trees)) throw new Error(`no tree ${id}`);
-    if (!trees.has(id)) trees.set(id, readText(resolve(manifest.trees[id])));
-    const text = await trees.get(id);
-    if (text !== null) {
-      linked.set(id, Object.keys(JSON.parse(text).linked_trees ?? {}));
-      bridge.add_tree(text);
-      trees.set(id, Promise.resolve(null)); // handed to Python: drop the text
-    }
-  }
-  // A state renders with its tree and the trees its outcomes continue to (a
-  // continue link lands on a state of those, found by walking them); other trees
-  // are fetched only when a step goes there.
-  async function treesFor(id) {
-    await tree(id);
-    await Promise.all(linked.get(id).filter((other) => other in manifest.trees).map(tree));
-  }
-  const everyTree = () => Promise.all(Object.keys(manifest.trees).map(tree));
-
-  return {
-    micropython: mp,
-    everyTree,
-    treesFor,
-    async step(treeId, answers, now = null) {
-      await tree(treeId);
-      return bridge.step(treeId, JSON.stringify(answers), now);
-    },
-    // `request`: {tree, lang, now, answers | options}, see tebiki.core.bridge.render.
-    async render(request) {
-      await treesFor(request.tree);
-      return bridge.render(JSON.stringify(request));
-    },
-    modules() {
-      return JSON.parse(bridge.modules());
-    },
-  };
+  const engine = await engineOver(bridge, { manifest, resolve, readText, trees, labels });
+  return { micropython: mp, ...engine };
 }

@@ -11,7 +11,7 @@ every runtime accepts (tests/core/test_micropython_subset.py).
 import json
 import sys
 
-from . import engine
+from . import engine, layout
 from . import render as state_html
 
 # The folder of the guide pages, beside the wizard's (tebiki.mkdocs_site.GUIDE).
@@ -54,25 +54,6 @@ def set_guides(text: str) -> None:
     _guides.update(json.loads(text))
 
 
-def answers_for(tree: dict, options: list) -> dict:
-    """The answers a state URL stands for: its option ids taken in order from the start.
-
-    Options a question does not offer end the walk there, as a static page
-    for that URL would not exist.
-    """
-    answers: dict = {}
-    kind, node = engine.resolve(tree, tree["start"], answers)
-    for option in options:
-        if kind != "question":
-            break
-        offered = {o["id"]: o for o in engine.offered_options(tree["questions"][node])}
-        if option not in offered or node in answers:
-            break
-        answers[node] = option
-        kind, node = engine.resolve(tree, offered[option]["next"], answers)
-    return answers
-
-
 def render(request: str) -> str:
     """The wizard region of one state, as the static page at its URL shows it.
 
@@ -92,7 +73,7 @@ def render(request: str) -> str:
     req = json.loads(request)
     tree_id, lang, now = req["tree"], req["lang"], req.get("now")
     tree = _trees[tree_id]
-    answers = req["answers"] if "answers" in req else answers_for(tree, req["options"])
+    answers = req["answers"] if "answers" in req else layout.answers_for(tree, req["options"])
     result = engine.next_step(tree, answers, now)
     options = [a["option"] for a in result["answers"]]
     # A state's page sits one folder per answer below its tree's folder, and the

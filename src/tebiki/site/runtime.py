@@ -156,8 +156,10 @@ def page_scripts() -> dict[str, Script]:
         return (BROWSER / name).read_text(encoding="utf-8")
 
     add("contract.mjs", contract_module(), "contract", ".mjs", {})
-    add("boot.mjs", read("boot.mjs"), "boot", ".mjs", {})
-    add("micropython_boot.mjs", read("micropython_boot.mjs"), "boot-micropython", ".mjs", {})
+    add("engine_api.mjs", read("engine_api.mjs"), "engine-api", ".mjs", {})
+    api = {'"./engine_api.mjs"': "engine_api.mjs"}
+    add("boot.mjs", read("boot.mjs"), "boot", ".mjs", api)
+    add("micropython_boot.mjs", read("micropython_boot.mjs"), "boot-micropython", ".mjs", api)
     add("worker.mjs", read("worker.mjs"), "worker", ".mjs", {})
     add("wizard.js", read("wizard.js"), "wizard", ".js",
         {'"./contract.mjs"': "contract.mjs", '"worker.mjs"': "worker.mjs"})
